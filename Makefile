@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+
+.PHONY: run test lint serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed  ## Start the development server on http://$(HOST):$(PORT)
+	SCREENING_HOST=$(HOST) SCREENING_PORT=$(PORT) $(BIN)/python run.py
+
+test: $(VENV)/.installed-test  ## Lint, then run every test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+serve: $(VENV)/.installed  ## Production: gunicorn; needs SCREENING_SECRET_KEY
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload 'screening:create_app()'
+
+clean:
+	rm -rf $(VENV)

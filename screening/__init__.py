@@ -1,0 +1,35 @@
+"""Ketamine use self-check: a Flask app driven by a YAML question bank."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, the bank and help content, extensions, then the pages."""
+    # Imported here so that the pure core (bank, flow, scoring) can be used without Flask.
+    from flask import Flask
+
+    from .settings import PROJECT_DIR
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PROJECT_DIR / "static"),
+    )
+    from . import content, drafts, errors, settings, store, views
+    from .cli import bank_commands
+    from .forms import csrf
+
+    settings.configure(app, test_config)
+    content.init_app(app)
+    csrf.init_app(app)
+    drafts.init_app(app)
+    store.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(views.bp)
+    app.cli.add_command(bank_commands)
+    return app

@@ -1,0 +1,261 @@
+"""The question bank: a typed, frozen model loaded from YAML and validated as a whole."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from .conditions import Condition, leaves
+from .source import Problem, describe, problems_from, read_yaml
+
+QUESTION_TYPES = ("single", "multiple")
+MODES = ("self", "other")
+FLAG_LEVELS = ("urgent", "advice", "info")
+HELP_TAGS = ("crisis", "emergency", "drugs", "poison", "treatment", "family")
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _by_language(raw: Any) -> dict[str, str]:
+    if isinstance(raw, str):
+        return {"": raw}
+    if isinstance(raw, Mapping) and raw:
+        for key in raw:
+            if not isinstance(key, str) or not _LANGUAGE.match(key):
+                raise ValueError(f"{key!r} is not a mode ({', '.join(MODES)}) or a language code")
+        return dict(raw)
+    raise ValueError("must be text, or a mapping of modes or of language codes to text")
+
+
+class Text(Model):
+    """Words shown to a person: one string, or wording per mode and/or per language.
+
+    YAML forms: `text`, `{en: text, es: text}`, `{self: text, other: text}`, or
+    `{self: {en: text}, other: {en: text}}`. Mode `*` and language `""` mean "any".
+    """
+
+    by_mode: dict[str, dict[str, Annotated[str, StringConstraints(strip_whitespace=True)]]]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, raw: Any) -> Any:
+        if isinstance(raw, Mapping) and set(raw) == {"by_mode"}:
+            return raw
+        if isinstance(raw, Mapping) and raw and set(raw) <= set(MODES):
+            return {"by_mode": {mode: _by_language(value) for mode, value in raw.items()}}
+        return {"by_mode": {"*": _by_language(raw)}}
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Text:
+        for wording in self.by_mode.values():
+            if not all(wording.values()):
+                raise ValueError("text is empty")
+        return self
+
+    def has_mode(self, mode: str) -> bool:
+        return "*" in self.by_mode or mode in self.by_mode
+
+    def get(self, mode: str = "self", language: str = "") -> str:
+        """Return the wording for a mode and language, falling back to any language."""
+        wording = self.by_mode.get(mode) or self.by_mode["*"]
+        return wording.get(language) or wording.get("") or next(iter(wording.values()))
+
+
+class Option(Model):
+    id: Id
+    label: Text
+    score: int
+    exclusive: bool = False  # "None of these": cannot be chosen with another option
+
+
+class Question(Model):
+    id: Id
+    type: Literal[QUESTION_TYPES] = "single"  # type: ignore[valid-type]
+    domain: Id
+    text: Text
+    hint: Text | None = None
+    summary: Text | None = None  # short wording for the check-answers page and the result
+    error: Text | None = None  # what to say when no answer is given
+    options: tuple[Option, ...] = Field(min_length=2)
+    show_if: Condition | None = None
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+    @property
+    def score_range(self) -> tuple[int, int]:
+        scores = [o.score for o in self.options]
+        if self.type == "single":
+            return min(0, *scores), max(0, *scores)  # 0: the question may be skipped
+        return sum(s for s in scores if s < 0), sum(s for s in scores if s > 0)
+
+
+class Domain(Model):
+    id: Id
+    title: Text
+    about: Text  # why this part of the answers matters
+
+
+class Band(Model):
+    id: Id
+    min: int
+    max: int | None = None  # None: up to the highest possible total
+    title: Text
+    body: Text
+
+
+class Flag(Model):
+    id: Id
+    level: Literal[FLAG_LEVELS]  # type: ignore[valid-type]
+    when: Condition
+    title: Text
+    body: Text
+    help: tuple[Literal[HELP_TAGS], ...] = ()  # type: ignore[valid-type]
+
+
+class Bank(Model):
+    id: Id
+    version: Annotated[str, StringConstraints(min_length=1)]
+    title: Text
+    about: Text  # the start page: what this check is about
+    result_note: Text  # on every result: what the score can and cannot say
+    language: str = "en"
+    modes: tuple[Literal[MODES], ...] = ("self",)  # type: ignore[valid-type]
+    minutes: int = Field(default=5, ge=1)
+    domains: tuple[Domain, ...] = Field(min_length=1)
+    questions: tuple[Question, ...] = Field(min_length=1)
+    bands: tuple[Band, ...] = Field(min_length=1)
+    flags: tuple[Flag, ...] = ()
+
+    @cached_property
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def score_range(self) -> tuple[int, int]:
+        ranges = [q.score_range for q in self.questions]
+        return sum(low for low, _ in ranges), sum(high for _, high in ranges)
+
+    def band_for(self, total: int) -> Band:
+        return next(b for b in self.bands if b.min <= total and (b.max is None or total <= b.max))
+
+
+def load_bank(path: Path | str) -> Bank:
+    """Read and validate a bank file; raise SourceError naming file, line and id."""
+    path = Path(path)
+    raw = read_yaml(path)
+    if not isinstance(raw, Mapping):
+        raise describe(path, [Problem((), "the bank must be a mapping of keys to values")])
+    try:
+        bank = Bank.model_validate(raw)
+    except ValidationError as err:
+        raise describe(path, problems_from(err)) from None
+    problems = list(check(bank))
+    if problems:
+        raise describe(path, problems)
+    return bank
+
+
+def check(bank: Bank) -> Iterator[Problem]:
+    """Yield every cross-reference problem: ids, skip rules, flags, bands and wording."""
+    for section in ("domains", "questions", "bands", "flags"):
+        yield from _duplicates(getattr(bank, section), (section,))
+    domains = {d.id for d in bank.domains}
+    position = {q.id: i for i, q in enumerate(bank.questions)}
+    for i, question in enumerate(bank.questions):
+        at = ("questions", i)
+        yield from _duplicates(question.options, (*at, "options"))
+        if question.domain not in domains:
+            yield Problem((*at, "domain"), f"unknown domain {question.domain!r}")
+        for j, option in enumerate(question.options):
+            if option.exclusive and question.type != "multiple":
+                yield Problem(
+                    (*at, "options", j), "only a 'multiple' question has exclusive options"
+                )
+        if question.show_if is not None:
+            for sub, leaf in leaves(question.show_if):
+                here = (*at, "show_if", *sub)
+                if leaf.question == question.id:
+                    yield Problem(here, "skip rule refers to its own question (a cycle)")
+                elif position.get(leaf.question, -1) > i:
+                    yield Problem(
+                        here, f"skip rule refers to later question {leaf.question!r} (a cycle)"
+                    )
+                else:
+                    yield from _leaf_refs(bank, leaf, here)
+    for i, flag in enumerate(bank.flags):
+        for sub, leaf in leaves(flag.when):
+            yield from _leaf_refs(bank, leaf, ("flags", i, "when", *sub))
+    yield from _band_problems(bank)
+    for loc, text in _texts(bank, ()):
+        for mode in bank.modes:
+            if not text.has_mode(mode):
+                yield Problem(loc, f"no wording for mode {mode!r}")
+
+
+def _duplicates(items: tuple[Any, ...], at: tuple) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            yield Problem((*at, i, "id"), f"duplicate id {item.id!r}")
+        seen.add(item.id)
+
+
+def _leaf_refs(bank: Bank, leaf: Any, at: tuple) -> Iterator[Problem]:
+    question = bank.by_id.get(leaf.question)
+    if question is None:
+        yield Problem(at, f"refers to unknown question {leaf.question!r}")
+        return
+    for value in sorted(leaf.values):
+        if question.option(value) is None:
+            yield Problem(at, f"question {leaf.question!r} has no option {value!r}")
+
+
+def _band_problems(bank: Bank) -> Iterator[Problem]:
+    low, high = bank.score_range
+    expected = low
+    for i, band in enumerate(bank.bands):
+        at = ("bands", i)
+        if band.max is not None and band.max < band.min:
+            yield Problem(at, f"max {band.max} is below min {band.min}")
+        if band.min > expected:
+            yield Problem(at, f"totals {expected} to {band.min - 1} fall in no band (a gap)")
+        elif band.min < expected:
+            yield Problem(at, f"min {band.min} overlaps the band before (expected {expected})")
+        if band.max is None and i != len(bank.bands) - 1:
+            yield Problem(at, "only the last band may leave out max")
+        expected = (band.max if band.max is not None else high) + 1
+    if expected <= high:
+        yield Problem(
+            ("bands", len(bank.bands) - 1),
+            f"totals {expected} to {high} fall in no band (the highest possible total is {high})",
+        )
+
+
+def _texts(value: Any, loc: tuple) -> Iterator[tuple[tuple, Text]]:
+    if isinstance(value, Text):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), (*loc, name))
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*loc, i))

@@ -1,0 +1,92 @@
+"""Command line: `screening bank check|score`, also available as `flask --app screening bank ...`.
+
+Only the pure core is used here: no Flask app is needed to check a bank or score answers.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .bank import Bank, load_bank
+from .flow import AnswerError, parse_answers, paths
+from .scoring import score
+from .settings import SETTINGS
+from .source import SourceError
+
+DEFAULT_BANK = next(s.default for s in SETTINGS if s.name == "BANK")
+
+
+def _load(path: str) -> Bank:
+    try:
+        return load_bank(path)
+    except SourceError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@click.group("bank")
+def bank_commands() -> None:
+    """Check a question bank, or score answers with it."""
+
+
+@bank_commands.command("check")
+@click.argument("path", default=DEFAULT_BANK, type=click.Path(dir_okay=False))
+def check_command(path: str) -> None:
+    """Validate a bank and summarise it.
+
+    Example: screening bank check questions.yaml
+    """
+    bank = _load(path)
+    low, high = bank.score_range
+    routes = paths(bank)
+    lengths = sorted(len(r) for r in routes)
+    click.echo(f"{path}: valid ({bank.id} version {bank.version})")
+    click.echo(f"  {len(bank.questions)} questions in {len(bank.domains)} domains")
+    click.echo(
+        f"  {len(routes)} paths through the questions: shortest {lengths[0]}, longest {lengths[-1]}"
+    )
+    click.echo(f"  totals from {low} to {high}")
+    for band in bank.bands:
+        top = high if band.max is None else band.max
+        click.echo(f"  band {band.id}: {band.min} to {top}")
+    click.echo(f"  {len(bank.flags)} flags")
+
+
+@bank_commands.command("score")
+@click.argument("answers", type=click.File("r"))
+@click.option("--bank", "bank_path", default=DEFAULT_BANK, show_default=True, help="Bank file.")
+def score_command(answers, bank_path: str) -> None:
+    """Score a JSON file of answers ({"question_id": "option_id" or [ids]}) and print JSON.
+
+    Example: screening bank score answers.json
+    """
+    bank = _load(bank_path)
+    try:
+        raw = json.load(answers)
+        if not isinstance(raw, dict):
+            raise AnswerError("the answers must be a JSON object of question ids to option ids")
+        result = score(bank, parse_answers(bank, raw))
+    except (json.JSONDecodeError, AnswerError) as err:
+        raise click.ClickException(f"{answers.name}: {err}") from None
+    report = {
+        "bank": {"id": bank.id, "version": bank.version},
+        "total": result.total,
+        "band": result.band.id,
+        "flags": [f.id for f in result.flags],
+        "domains": {f.domain.id: f.score for f in result.findings},
+        "counted": {c.question.id: c.score for c in result.counted},
+    }
+    click.echo(json.dumps(report, indent=2))
+
+
+@click.group()
+def main() -> None:
+    """Ketamine use self-check tools."""
+
+
+main.add_command(bank_commands)
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The content an app serves: its bank, its help details and the forms built from the bank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g
+
+from .bank import Bank, Text, load_bank
+from .forms import QuestionForm, build_forms
+from .site import Region, Site, load_site
+from .source import SourceError
+
+
+@dataclass(frozen=True)
+class Content:
+    bank: Bank
+    site: Site
+    region: Region
+    forms: dict[str, type[QuestionForm]]
+
+
+def init_app(app: Flask) -> None:
+    """Load and validate the bank and site once; a bad file stops start-up with its message."""
+    try:
+        bank = load_bank(app.config["BANK"])
+        site, region = load_site(app.config["SITE"])
+    except SourceError as err:
+        raise SystemExit(f"Cannot start: {err}") from None
+    app.extensions["screening"] = Content(bank, site, region, build_forms(bank))
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(t=translate, paragraphs=paragraphs)
+    app.context_processor(lambda: {"content": content()})
+
+
+def content() -> Content:
+    return current_app.extensions["screening"]
+
+
+def translate(text: Text | None) -> str:
+    """Return the wording for the current respondent's mode and language."""
+    if text is None:
+        return ""
+    return text.get(g.get("mode", "self"), g.get("language", content().bank.language))
+
+
+def paragraphs(text: Text | None) -> list[str]:
+    """Split wording into paragraphs at blank lines, joining the lines within each."""
+    return [" ".join(p.split()) for p in translate(text).split("\n\n") if p.strip()]

@@ -1,0 +1,91 @@
+"""Answers in progress, kept only in an encrypted, authenticated cookie in the person's browser.
+
+The server stores nothing: each request decrypts the cookie (Fernet: AES-128-CBC with an
+HMAC-SHA256, carrying its own timestamp) and each response that touched it encrypts it afresh,
+so the answers expire after DRAFT_MINUTES without activity and any worker can read them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import Flask, Response, current_app, g, request
+
+from .content import content
+from .flow import AnswerError, parse_answers
+
+COOKIE = "answers"
+
+
+class DraftUnreadable(Exception):
+    """The cookie exists but is expired, tampered with, or from another bank version."""
+
+
+def _fernet(secret: str) -> Fernet:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"screening drafts").derive(
+        secret.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["drafts"] = _fernet(app.config["SECRET_KEY"])
+    app.after_request(_write)
+
+
+def _bank_version() -> str:
+    bank = content().bank
+    return f"{bank.id}@{bank.version}"
+
+
+def load() -> dict[str, frozenset[str]] | None:
+    """Return the answers in progress; None when no check has been started in this browser."""
+    if "draft" in g:
+        return g.draft
+    token = request.cookies.get(COOKIE)
+    if token is None:
+        return None
+    fernet: Fernet = current_app.extensions["drafts"]
+    try:
+        data = json.loads(fernet.decrypt(token, ttl=current_app.config["DRAFT_MINUTES"] * 60))
+        if data["bank"] != _bank_version():
+            raise DraftUnreadable
+        answers = parse_answers(content().bank, data["answers"])
+    except (InvalidToken, ValueError, KeyError, TypeError, AnswerError):
+        g.draft = None  # clear the unreadable cookie on the way out
+        raise DraftUnreadable from None
+    g.draft = answers
+    return answers
+
+
+def save(answers: dict[str, frozenset[str]]) -> None:
+    """Keep these answers; the cookie is written when the response goes out."""
+    g.draft = answers
+
+
+def clear() -> None:
+    g.draft = None
+
+
+def _write(response: Response) -> Response:
+    if "draft" not in g:
+        return response
+    config = current_app.config
+    if g.draft is None:
+        response.delete_cookie(COOKIE, httponly=True, samesite="Lax")
+        return response
+    payload = {"bank": _bank_version(), "answers": {q: sorted(a) for q, a in g.draft.items()}}
+    token = current_app.extensions["drafts"].encrypt(json.dumps(payload).encode()).decode()
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=config["DRAFT_MINUTES"] * 60,
+        httponly=True,
+        secure=config["SESSION_COOKIE_SECURE"],
+        samesite="Lax",
+    )
+    return response

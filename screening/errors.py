@@ -1,0 +1,67 @@
+"""Error pages in plain words for every error a person can meet; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+# status -> (title, what happened and what to do)
+MESSAGES = {
+    400: (
+        "Something was wrong with what was sent",
+        "The page sent something we could not use, so nothing was changed. Your answers so far "
+        "are safe. Go back to the question and choose one of the answers shown.",
+    ),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    405: ("That did not work", "This page cannot be used that way. Go back and try again."),
+    413: (
+        "Too much was sent",
+        "The page sent more than a question needs, so nothing was changed. Go back and try again.",
+    ),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Nothing you have answered has been stored. Please try again in a few minutes.",
+    ),
+}
+CSRF_MESSAGE = (
+    "The page was open for a long time",
+    "For your security, forms stop working after a while. Your earlier answers are safe: go back "
+    "to the page, choose your answer again and continue.",
+)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _page(status: int, title: str, message: str):
+    return render_template(
+        "errors/error.html", status=status, title=title, message=message, back=request.path
+    ), status
+
+
+def _csrf_error(error: CSRFError):
+    return _page(400, *CSRF_MESSAGE)
+
+
+def _http_error(error: HTTPException):
+    status = error.code or 500
+    title, message = MESSAGES.get(status, (error.name, "Go back and try again."))
+    return _page(status, title, message)
+
+
+def _unexpected(error: Exception):
+    # Where it failed, but not the exception's message, which could quote what was sent.
+    frames = traceback.extract_tb(error.__traceback__)
+    at = " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames))
+    log.error("Unhandled %s on %s %s at %s", type(error).__name__, request.method, request.path, at)
+    return _http_error(InternalServerError())

@@ -1,0 +1,131 @@
+"""The path through a bank: which questions apply, what comes next, and progress."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .bank import Bank, Question
+from .conditions import Answers, leaves
+
+
+class AnswerError(ValueError):
+    """Answers that do not fit the bank (unknown question or option, too many choices)."""
+
+
+def parse_answers(bank: Bank, raw: Mapping[str, Iterable[str] | str]) -> dict[str, frozenset[str]]:
+    """Check answers given as question id -> option id(s) and return them as sets."""
+    answers = {}
+    for question_id, value in raw.items():
+        question = bank.by_id.get(question_id)
+        if question is None:
+            raise AnswerError(f"unknown question {question_id!r}")
+        chosen = frozenset([value] if isinstance(value, str) else value)
+        unknown = sorted(o for o in chosen if question.option(o) is None)
+        if unknown:
+            raise AnswerError(f"question {question_id!r} has no option {unknown[0]!r}")
+        if not chosen or (question.type == "single" and len(chosen) != 1):
+            raise AnswerError(f"question {question_id!r} needs exactly one option")
+        exclusive = {o.id for o in question.options if o.exclusive}
+        if chosen & exclusive and len(chosen) > 1:
+            raise AnswerError(f"question {question_id!r}: an exclusive option stands alone")
+        answers[question_id] = chosen
+    return answers
+
+
+@dataclass(frozen=True)
+class Step:
+    question: Question
+    relevant: bool | None  # None: depends on a question not answered yet
+    answer: frozenset[str] | None
+
+
+def walk(bank: Bank, answers: Answers) -> list[Step]:
+    """Decide, in bank order, whether each question applies given the answers before it."""
+    known: dict[str, frozenset[str]] = {}  # skipped questions count as answered with nothing
+    steps = []
+    for question in bank.questions:
+        relevant = True if question.show_if is None else question.show_if.evaluate(known)
+        answer = answers.get(question.id) if relevant else None
+        if relevant is False:
+            known[question.id] = frozenset()
+        elif relevant and answer is not None:
+            known[question.id] = answer
+        steps.append(Step(question, relevant, answer))
+    return steps
+
+
+def prune(bank: Bank, answers: Answers) -> dict[str, frozenset[str]]:
+    """Keep only answers to questions that still apply; the rest are never scored."""
+    return {s.question.id: s.answer for s in walk(bank, answers) if s.relevant and s.answer}
+
+
+def known_answers(bank: Bank, answers: Answers) -> dict[str, frozenset[str]]:
+    """Answers for condition checks: applicable answers, and skipped questions as empty."""
+    return {
+        s.question.id: s.answer or frozenset()
+        for s in walk(bank, answers)
+        if s.relevant is not None
+    }
+
+
+def first_unanswered(bank: Bank, answers: Answers) -> Question | None:
+    """Return the first question that applies and has no answer; None when the check is done."""
+    return next((s.question for s in walk(bank, answers) if s.relevant and s.answer is None), None)
+
+
+def can_ask(bank: Bank, answers: Answers, question_id: str) -> bool:
+    """Say whether a question applies and every question that applies before it is answered."""
+    for step in walk(bank, answers):
+        if step.question.id == question_id:
+            return bool(step.relevant)
+        if step.relevant is not False and step.answer is None:
+            return False
+    return False
+
+
+def next_question(bank: Bank, answers: Answers, after: str) -> Question | None:
+    """Return the question that applies next after `after`; None when there is none."""
+    steps = walk(bank, answers)
+    index = next(i for i, s in enumerate(steps) if s.question.id == after)
+    return next((s.question for s in steps[index + 1 :] if s.relevant), None)
+
+
+def previous_question(bank: Bank, answers: Answers, before: str) -> Question | None:
+    """Return the applicable question before `before`; None for the first one."""
+    steps = walk(bank, answers)
+    index = next(i for i, s in enumerate(steps) if s.question.id == before)
+    return next((s.question for s in reversed(steps[:index]) if s.relevant), None)
+
+
+def progress(bank: Bank, answers: Answers, question_id: str) -> tuple[int, int]:
+    """Return (number of this question, about how many there will be) on the current path.
+
+    Questions whose skip rule depends on answers not given yet are counted as possible.
+    """
+    possible = [s.question.id for s in walk(bank, answers) if s.relevant is not False]
+    return possible.index(question_id) + 1, len(possible)
+
+
+def paths(bank: Bank, limit: int = 100_000) -> set[tuple[str, ...]]:
+    """Return the distinct sequences of questions a person can be asked.
+
+    Only questions that a skip rule refers to are branched on, one option at a time (an option
+    alone, for a `multiple` question); at most `limit` answer combinations are explored.
+    """
+    referenced = {
+        leaf.question for q in bank.questions if q.show_if for _, leaf in leaves(q.show_if)
+    }
+    found: set[tuple[str, ...]] = set()
+    pending: list[dict[str, frozenset[str]]] = [{}]
+    explored = 0
+    while pending and explored < limit:
+        answers = pending.pop()
+        explored += 1
+        question = first_unanswered(bank, answers)
+        if question is None:
+            found.add(tuple(s.question.id for s in walk(bank, answers) if s.relevant))
+            continue
+        options = question.options if question.id in referenced else question.options[:1]
+        pending.extend({**answers, question.id: frozenset([o.id])} for o in options)
+    return found

@@ -1,0 +1,70 @@
+"""Every setting, declared once with its default and help; each is read from SCREENING_<NAME>."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+PREFIX = "SCREENING"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS = (
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Signs and encrypts cookies. Required outside development; the same on every worker.",
+    ),
+    Setting("BANK", str(PROJECT_DIR / "questions.yaml"), "The question bank file."),
+    Setting("SITE", None, "Your deployment file: your service's details and region."),
+    Setting("DATABASE", None, "The SQLite database file (default: instance/screening.sqlite3)."),
+    Setting("DRAFT_MINUTES", 30, "Answers in progress are cleared after this many idle minutes."),
+    Setting("DEVELOPMENT", False, "Development mode: a generated secret, cookies over plain http."),
+    Setting("HOST", "127.0.0.1", "Address `make run` and `make serve` listen on."),
+    Setting("PORT", 5000, "Port `make run` and `make serve` listen on."),
+)
+
+
+def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Apply defaults, then SCREENING_* environment variables, then `overrides` (tests)."""
+    app.config.from_mapping({s.name: s.default for s in SETTINGS})
+    app.config.from_prefixed_env(PREFIX)
+    app.config.from_mapping(overrides or {})
+    config = app.config
+    config["DATABASE"] = config["DATABASE"] or str(Path(app.instance_path) / "screening.sqlite3")
+    development = bool(config["DEVELOPMENT"] or config.get("TESTING"))
+    config.update(
+        SESSION_COOKIE_SECURE=not development,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    if not config["SECRET_KEY"]:
+        if not development:
+            raise SystemExit(
+                "SCREENING_SECRET_KEY is not set. Set it to a long random value, for example:\n"
+                "  export SCREENING_SECRET_KEY=$(openssl rand -hex 32)"
+            )
+        config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
+
+
+def _development_secret(instance: Path) -> str:
+    """Read, or create once, a random secret kept under instance/ for development."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()

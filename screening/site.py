@@ -1,0 +1,86 @@
+"""Where to get help: the deployer's own service and a region's national helplines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, ValidationError
+
+from .bank import HELP_TAGS, Id, Model, Text
+from .source import Problem, describe, problems_from, read_yaml
+
+REGIONS_DIR = Path(__file__).parent / "regions"
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Contact(Model):
+    """How to reach a service; every way is optional."""
+
+    name: Line | None = None
+    about: Text | None = None
+    phone: Line | None = None
+    text: Line | None = None  # a number that takes text messages
+    email: Line | None = None
+    web: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    hours: Line | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in type(self).model_fields)
+
+
+class Resource(Contact):
+    id: Id
+    name: Line
+    tags: tuple[Literal[HELP_TAGS], ...] = ()  # type: ignore[valid-type]
+
+
+class Region(Model):
+    id: Id
+    name: Line
+    emergency_number: Line
+    resources: tuple[Resource, ...] = Field(min_length=1)
+
+    def tagged(self, *tags: str) -> tuple[Resource, ...]:
+        return tuple(r for r in self.resources if set(tags) & set(r.tags))
+
+
+class Site(Model):
+    """A deployment's own details: its service, shown first, and its region's helplines."""
+
+    region: Id = "us"
+    service: Contact = Contact()
+
+
+def regions() -> list[str]:
+    return sorted(p.stem for p in REGIONS_DIR.glob("*.yaml"))
+
+
+def _validated(model: type[Model], path: Path) -> Model:
+    raw = read_yaml(path)
+    if not isinstance(raw, Mapping):
+        raise describe(path, [Problem((), "the file must be a mapping of keys to values")])
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        raise describe(path, problems_from(err)) from None
+
+
+def load_region(region_id: str) -> Region:
+    return _validated(Region, REGIONS_DIR / f"{region_id}.yaml")
+
+
+def load_site(path: Path | str | None) -> tuple[Site, Region]:
+    """Read a deployment file (or use the defaults) and the region it names."""
+    if path is None:
+        site = Site()
+    else:
+        path = Path(path)
+        site = _validated(Site, path)
+        if site.region not in regions():
+            known = ", ".join(regions())
+            raise describe(path, [Problem(("region",), f"unknown region (known: {known})")])
+    return site, load_region(site.region)

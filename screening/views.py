@@ -1,0 +1,175 @@
+"""The respondent's pages: start, one question per page, check answers, result, privacy."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from . import drafts, flow, store
+from .bank import Question
+from .content import content, translate
+from .forms import EXCLUSIVE, QuestionForm
+from .scoring import score
+
+bp = Blueprint("check", __name__)
+
+RESTART_MESSAGE = (
+    "Start the check here. To protect your privacy, answers are cleared after {minutes} minutes "
+    "without activity."
+)
+UNREADABLE_MESSAGE = (
+    "We could not continue your check: your answers had expired or could not be read, so they "
+    "have been cleared. Please start again."
+)
+
+
+@bp.after_app_request
+def no_store(response: Response) -> Response:
+    """Keep every page out of caches: pages here show, or lead to, a person's answers."""
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+def start():
+    """Show what the check is, how long it takes and what is kept."""
+    return render_template("check/start.html")
+
+
+@bp.post("/start")
+def begin():
+    """Start a fresh check and go to its first question."""
+    drafts.save({})
+    return redirect(_next_url({}))
+
+
+@bp.route("/questions/<question_id>", methods=["GET", "POST"])
+def question(question_id: str):
+    """Ask one question; on a valid answer keep it and move on."""
+    bank = content().bank
+    if question_id not in bank.by_id:
+        abort(404)
+    answers = _answers_or_restart()
+    if isinstance(answers, Response):
+        return answers
+    changing = "change" in request.args
+    if not flow.can_ask(bank, answers, question_id):
+        return redirect(_next_url(answers, changing))
+    form: QuestionForm = content().forms[question_id]()
+    if form.is_submitted():
+        if form.unexpected_input(request.form):
+            abort(400)
+        if form.validate():
+            answers = flow.prune(bank, {**answers, question_id: form.chosen()})
+            drafts.save(answers)
+            if changing:
+                return redirect(_next_url(answers, changing=True))
+            following = flow.next_question(bank, answers, after=question_id)
+            return redirect(_question_url(following) if following else url_for(".check_answers"))
+    q = bank.by_id[question_id]
+    chosen = form.chosen() if form.is_submitted() else answers.get(question_id, frozenset())
+    previous = flow.previous_question(bank, answers, before=question_id)
+    if changing:
+        back = url_for(".check_answers")
+    else:
+        back = _question_url(previous) if previous else url_for(".start")
+    position, total = flow.progress(bank, answers, question_id)
+    return render_template(
+        "check/question.html",
+        question=q,
+        form=form,
+        chosen=chosen,
+        error=_error_message(q, form.answer.errors),
+        back=back,
+        position=position,
+        total=total,
+    )
+
+
+@bp.route("/check-answers", methods=["GET", "POST"])
+def check_answers():
+    """List every answer with a way to change it; Continue goes to the result."""
+    bank = content().bank
+    answers = _answers_or_restart()
+    if isinstance(answers, Response):
+        return answers
+    if flow.first_unanswered(bank, answers) is not None:
+        return redirect(_next_url(answers))
+    if request.method == "POST":
+        store.count_completed(g.get("mode", "self"), score(bank, answers).band.id)
+        return redirect(url_for(".result"))
+    steps = [s for s in flow.walk(bank, answers) if s.relevant]
+    return render_template(
+        "check/check_answers.html", steps=steps, back=_question_url(steps[-1].question)
+    )
+
+
+@bp.get("/result")
+def result():
+    """Show what the answers suggest, what to do, and who to contact."""
+    bank = content().bank
+    answers = _answers_or_restart()
+    if isinstance(answers, Response):
+        return answers
+    if flow.first_unanswered(bank, answers) is not None:
+        return redirect(_next_url(answers))
+    return render_template("check/result.html", result=score(bank, answers))
+
+
+@bp.post("/clear")
+def clear():
+    """Forget the answers in this browser and go back to the start."""
+    drafts.clear()
+    flash("Your answers have been cleared.")
+    return redirect(url_for(".start"))
+
+
+@bp.get("/privacy")
+def privacy():
+    """Say in plain words what is kept, where and for how long."""
+    return render_template("check/privacy.html")
+
+
+def _answers_or_restart() -> dict[str, frozenset[str]] | Response:
+    """Return the answers in progress, or a redirect to the start page with a plain message."""
+    try:
+        answers = drafts.load()
+    except drafts.DraftUnreadable:
+        flash(UNREADABLE_MESSAGE)
+        return redirect(url_for(".start"))
+    if answers is None:
+        flash(RESTART_MESSAGE.format(minutes=current_app.config["DRAFT_MINUTES"]))
+        return redirect(url_for(".start"))
+    return answers
+
+
+def _question_url(question: Question, changing: bool = False) -> str:
+    if changing:
+        return url_for(".question", question_id=question.id, change=1)
+    return url_for(".question", question_id=question.id)
+
+
+def _next_url(answers: dict[str, frozenset[str]], changing: bool = False) -> str:
+    """Go to the first question still to answer, or to the check-answers page."""
+    following = flow.first_unanswered(content().bank, answers)
+    return _question_url(following, changing) if following else url_for(".check_answers")
+
+
+def _error_message(question: Question, errors: list[str]) -> str | None:
+    if not errors:
+        return None
+    if EXCLUSIVE in errors:
+        exclusive = next(o for o in question.options if o.exclusive)
+        return f"Select '{translate(exclusive.label)}', or select the answers that apply, not both"
+    return translate(question.error) or "Select an answer"
