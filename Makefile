@@ -2,8 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-HOST ?= 127.0.0.1
-PORT ?= 5000
+HOST ?= $(or $(SCREENING_HOST),127.0.0.1)
+PORT ?= $(or $(SCREENING_PORT),5000)
 WORKERS ?= 2
 
 .PHONY: run test lint serve clean
