@@ -55,7 +55,7 @@ def load() -> dict[str, frozenset[str]] | None:
         if data["bank"] != _bank_version():
             raise DraftUnreadable
         answers = parse_answers(content().bank, data["answers"])
-    except (InvalidToken, ValueError, KeyError, TypeError, AnswerError):
+    except (InvalidToken, ValueError, KeyError, TypeError, AnswerError, DraftUnreadable):
         g.draft = None  # clear the unreadable cookie on the way out
         raise DraftUnreadable from None
     g.draft = answers

@@ -20,12 +20,17 @@ def parse_answers(bank: Bank, raw: Mapping[str, Iterable[str] | str]) -> dict[st
         question = bank.by_id.get(question_id)
         if question is None:
             raise AnswerError(f"unknown question {question_id!r}")
-        chosen = frozenset([value] if isinstance(value, str) else value)
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+            raise AnswerError(f"question {question_id!r}: give an option id or a list of them")
+        chosen = frozenset(values)
         unknown = sorted(o for o in chosen if question.option(o) is None)
         if unknown:
             raise AnswerError(f"question {question_id!r} has no option {unknown[0]!r}")
-        if not chosen or (question.type == "single" and len(chosen) != 1):
+        if question.type == "single" and len(chosen) != 1:
             raise AnswerError(f"question {question_id!r} needs exactly one option")
+        if not chosen:
+            raise AnswerError(f"question {question_id!r} needs at least one option")
         exclusive = {o.id for o in question.options if o.exclusive}
         if chosen & exclusive and len(chosen) > 1:
             raise AnswerError(f"question {question_id!r}: an exclusive option stands alone")

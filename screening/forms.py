@@ -57,7 +57,7 @@ def _exclusive_alone(question: Question) -> Callable[[FlaskForm, Field], None]:
 def _single(question: Question) -> Field:
     return RadioField(
         name=question.id,
-        choices=[(o.id, o.id) for o in question.options],
+        choices=[o.id for o in question.options],
         validators=[InputRequired(REQUIRED)],
     )
 
@@ -65,7 +65,7 @@ def _single(question: Question) -> Field:
 def _multiple(question: Question) -> Field:
     return SelectMultipleField(
         name=question.id,
-        choices=[(o.id, o.id) for o in question.options],
+        choices=[o.id for o in question.options],
         validators=[InputRequired(REQUIRED), _exclusive_alone(question)],
     )
 

@@ -88,11 +88,13 @@ def where(root: Any, loc: Loc) -> str:
     parts: list[str] = []
     node = root
     section: str | int | None = None
-    for part in loc:
+    for index, part in enumerate(loc):
         if isinstance(node, Mapping) and part in node:
             node = node[part]
             section = part
-            if not (isinstance(node, Sequence) and part in _ITEM_NAMES):
+            # "questions, question 'x'" reads better as "question 'x'", unless it ends there.
+            listed = isinstance(node, Sequence) and part in _ITEM_NAMES and index < len(loc) - 1
+            if not listed:
                 parts.append(str(part))
         elif isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
@@ -116,7 +118,12 @@ def describe(path: Path, problems: Iterable[Problem]) -> SourceError:
 def problems_from(error: ValidationError) -> list[Problem]:
     """Translate pydantic's errors into problems in the file's own terms."""
     found = []
-    for item in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    for item in errors:
+        loc = item["loc"]
+        inside = any(e is not item and e["loc"][: len(loc)] == loc for e in errors)
+        if item["type"] == "too_short" and inside:
+            continue  # items that failed are not missing: report their own problems only
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "missing":
             message = f"'{item['loc'][-1]}' is missing"

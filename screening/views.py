@@ -101,11 +101,9 @@ def question(question_id: str):
 def check_answers():
     """List every answer with a way to change it; Continue goes to the result."""
     bank = content().bank
-    answers = _answers_or_restart()
+    answers = _finished_answers()
     if isinstance(answers, Response):
         return answers
-    if flow.first_unanswered(bank, answers) is not None:
-        return redirect(_next_url(answers))
     if request.method == "POST":
         store.count_completed(g.get("mode", "self"), score(bank, answers).band.id)
         return redirect(url_for(".result"))
@@ -118,13 +116,10 @@ def check_answers():
 @bp.get("/result")
 def result():
     """Show what the answers suggest, what to do, and who to contact."""
-    bank = content().bank
-    answers = _answers_or_restart()
+    answers = _finished_answers()
     if isinstance(answers, Response):
         return answers
-    if flow.first_unanswered(bank, answers) is not None:
-        return redirect(_next_url(answers))
-    return render_template("check/result.html", result=score(bank, answers))
+    return render_template("check/result.html", result=score(content().bank, answers))
 
 
 @bp.post("/clear")
@@ -152,6 +147,14 @@ def _answers_or_restart() -> dict[str, frozenset[str]] | Response:
         flash(RESTART_MESSAGE.format(minutes=current_app.config["DRAFT_MINUTES"]))
         return redirect(url_for(".start"))
     return answers
+
+
+def _finished_answers() -> dict[str, frozenset[str]] | Response:
+    """Return answers to every question that applies, or a redirect to what is missing."""
+    answers = _answers_or_restart()
+    if isinstance(answers, Response) or flow.first_unanswered(content().bank, answers) is None:
+        return answers
+    return redirect(_next_url(answers))
 
 
 def _question_url(question: Question, changing: bool = False) -> str:

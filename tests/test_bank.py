@@ -1,0 +1,361 @@
+"""Loading and validating banks: the shipped bank, YAML 1.2 rules, every class of error, Text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from screening.bank import Text, load_bank
+from screening.source import SourceError
+
+# A small valid bank, one key per line so that each problem has a line of its own.
+# Totals run from 0 to 4: 'first' scores 0..1, 'second' (multiple) 0..3.
+MINI = """\
+id: mini
+version: "1"
+title: Mini
+about: About.
+result_note: Note.
+domains:
+  - id: main
+    title: Main
+    about: Main domain.
+questions:
+  - id: first
+    domain: main
+    text: First?
+    options:
+      - id: "no"
+        label: "No"
+        score: 0
+      - id: "yes"
+        label: "Yes"
+        score: 1
+    source: Test.
+  - id: second
+    type: multiple
+    domain: main
+    text: Second?
+    show_if:
+      question: first
+      in: ["yes"]
+    options:
+      - id: a
+        label: A
+        score: 1
+      - id: b
+        label: B
+        score: 2
+      - id: none
+        label: None
+        score: 0
+        exclusive: true
+    source: Test.
+bands:
+  - id: low
+    min: 0
+    max: 1
+    title: Low
+    body: Low.
+  - id: high
+    min: 2
+    title: High
+    body: High.
+flags:
+  - id: flag_a
+    level: advice
+    when:
+      question: second
+      in: [a]
+    title: A
+    body: A.
+"""
+
+ASSIST = Path(__file__).parent / "banks" / "assist.yaml"
+MARK = "# <-"  # ends the line a problem is expected on
+
+
+def edited(*changes: tuple[str, str]) -> str:
+    text = MINI
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def marked_line(text: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.endswith(MARK))
+
+
+def load_error(tmp_path, text: str) -> tuple[str, SourceError]:
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        load_bank(path)
+    return str(path), caught.value
+
+
+# --- the shipped bank --------------------------------------------------------------------------
+
+
+def test_shipped_bank_loads(bank):
+    assert bank.id == "ketamine_self_check"
+    assert 15 <= len(bank.questions) <= 25
+
+
+def test_shipped_bank_ids_are_unique(bank):
+    for section in (bank.domains, bank.questions, bank.bands, bank.flags):
+        ids = [item.id for item in section]
+        assert len(ids) == len(set(ids))
+    for question in bank.questions:
+        ids = [o.id for o in question.options]
+        assert len(ids) == len(set(ids)), question.id
+
+
+def test_shipped_bank_every_question_has_a_source(bank):
+    assert all(q.source.strip() for q in bank.questions)
+
+
+def test_shipped_bank_uses_every_domain(bank):
+    assert {q.domain for q in bank.questions} == {d.id for d in bank.domains}
+
+
+def test_shipped_bank_bands_cover_every_total_once(bank):
+    low, high = bank.score_range
+    assert (low, high) == (0, 56)
+    for total in range(low, high + 1):
+        holding = [b for b in bank.bands if b.min <= total and (b.max is None or total <= b.max)]
+        assert len(holding) == 1, total
+        assert bank.band_for(total) is holding[0]
+
+
+def test_assist_bank_loads(assist):
+    assert [q.id for q in assist.questions] == ["q1", "q2", "q3", "q4", "q5", "q6", "q7"]
+    assert assist.score_range == (0, 39)
+
+
+# --- YAML 1.2 ----------------------------------------------------------------------------------
+
+
+def test_unquoted_yes_no_on_stay_strings(tmp_path):
+    text = edited(
+        ('      - id: "no"\n        label: "No"', "      - id: no\n        label: No"),
+        ('        label: "Yes"', "        label: yes"),
+        ("        label: A\n", "        label: on\n"),
+    )
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_bank(path)
+    first, second = loaded.questions
+    assert [(o.id, o.label.get()) for o in first.options] == [("no", "No"), ("yes", "yes")]
+    assert second.options[0].label.get() == "on"
+    assert second.options[2].label.get() == "None"  # not null either
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+SHOW_IF = '    show_if:\n      question: first\n      in: ["yes"]\n'
+WHEN = "    when:\n      question: second\n      in: [a]\n"
+HIGH = "  - id: high\n    min: 2\n"
+DOMAIN = "    domain: main\n    text: Second?"
+OPTION_B = "      - id: b\n        label: B\n        score: 2\n"
+OPTION_YES = '      - id: "yes"\n        label: "Yes"\n        score: 1\n'
+
+ERRORS = [
+    ("duplicate question", [("  - id: second\n", "  - id: first  # <-\n")],
+     "question 'first', id", "duplicate id 'first'"),
+    ("duplicate option", [("      - id: b\n", "      - id: a  # <-\n")],
+     "question 'second', option 'a', id", "duplicate id 'a'"),
+    ("unknown domain", [(DOMAIN, DOMAIN.replace(": main", f": mian  {MARK}"))],
+     "question 'second', domain", "unknown domain 'mian'"),
+    ("skip rule unknown question",
+     [(SHOW_IF, SHOW_IF.replace("show_if:", f"show_if:  {MARK}").replace("first", "zeroth"))],
+     "question 'second', show_if", "refers to unknown question 'zeroth'"),
+    ("skip rule unknown option",
+     [(SHOW_IF, SHOW_IF.replace("show_if:", f"show_if:  {MARK}").replace('"yes"', '"maybe"'))],
+     "question 'second', show_if", "question 'first' has no option 'maybe'"),
+    ("skip rule later question",
+     [("    text: First?\n", "    text: First?\n    show_if:  # <-\n      question: second\n"
+       "      in: [a]\n")],
+     "question 'first', show_if", "later question 'second' (a cycle)"),
+    ("skip rule itself",
+     [(SHOW_IF, SHOW_IF.replace("show_if:", f"show_if:  {MARK}").replace("first", "second"))],
+     "question 'second', show_if", "its own question (a cycle)"),
+    ("option without score",
+     [(OPTION_B, OPTION_B.replace("b\n", f"b  {MARK}\n").replace("        score: 2\n", ""))],
+     "question 'second', option 'b'", "'score' is missing"),
+    ("bands with a gap", [(HIGH, "  - id: high  # <-\n    min: 3\n")],
+     "band 'high'", "totals 2 to 2 fall in no band (a gap)"),
+    ("bands overlapping", [(HIGH, "  - id: high  # <-\n    min: 1\n")],
+     "band 'high'", "min 1 overlaps the band before"),
+    ("bands short of the top", [(HIGH, "  - id: high  # <-\n    min: 2\n    max: 3\n")],
+     "band 'high'", "totals 4 to 4 fall in no band (the highest possible total is 4)"),
+    ("flag unknown question",
+     [(WHEN, WHEN.replace("when:", f"when:  {MARK}").replace("second", "third"))],
+     "flag 'flag_a', when", "refers to unknown question 'third'"),
+    ("flag unknown option", [(WHEN, WHEN.replace("when:", f"when:  {MARK}").replace("[a]", "[c]"))],
+     "flag 'flag_a', when", "question 'second' has no option 'c'"),
+    ("flag unknown operator",
+     [(WHEN, WHEN.replace("when:", f"when:  {MARK}").replace("in:", "is:"))],
+     "flag 'flag_a', when", "unknown key 'is'"),
+    ("empty text", [("    text: Second?", '    text: "  "  # <-')],
+     "question 'second', text", "text is empty"),
+    ("missing text",
+     [("  - id: second\n    type: multiple\n    domain: main\n    text: Second?\n",
+       "  - id: second  # <-\n    type: multiple\n    domain: main\n")],
+     "question 'second'", "'text' is missing"),
+    ("unknown key", [("    text: Second?", "    txt: Second?  # <-")],
+     "question 'second', txt", "'txt' is not a known field"),
+    ("exclusive on single",
+     [(OPTION_YES, OPTION_YES.replace('"yes"', f'"yes"  {MARK}') + "        exclusive: true\n")],
+     "question 'first', option 'yes'", "only a 'multiple' question has exclusive options"),
+    ("text lacks a declared mode",
+     [("result_note: Note.\n", "result_note: Note.\nmodes: [self, other]\n"),
+      ("    text: Second?", "    text: {self: Second}  # <-")],
+     "question 'second', text", "no wording for mode 'other'"),
+    ("invalid YAML", [("    text: Second?", "    text: Second: oops  # <-")],
+     None, "not valid YAML"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "at", "message"), [case[1:] for case in ERRORS], ids=[case[0] for case in ERRORS]
+)
+def test_bank_error_names_file_line_and_item(tmp_path, changes, at, message):
+    text = edited(*changes)
+    path, error = load_error(tmp_path, text)
+    matching = [line for line in error.lines if message in line]
+    assert len(matching) == 1, str(error)
+    assert matching[0].startswith(f"{path}:{marked_line(text)}: "), str(error)
+    if at is not None:
+        assert f": {at}: " in matching[0]
+    assert str(error).startswith(f"{path}: ")
+    assert matching[0] in str(error)
+
+
+def test_bank_that_does_not_exist(tmp_path):
+    path = tmp_path / "missing.yaml"
+    with pytest.raises(SourceError, match="cannot be read") as caught:
+        load_bank(path)
+    assert str(path) in str(caught.value)
+
+
+def test_bank_that_is_a_list(tmp_path):
+    path = tmp_path / "bank.yaml"
+    path.write_text("- id: mini\n- version: 1\n", encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        load_bank(path)
+    assert caught.value.lines == [
+        f"{path}:1: top level: the bank must be a mapping of keys to values"
+    ]
+
+
+def test_cross_reference_problems_are_reported_together(tmp_path):
+    text = edited(
+        ("    domain: main\n    text: Second?", "    domain: mian\n    text: Second?"),
+        ("      - id: b\n", "      - id: a\n"),
+        ("      in: [a]\n", "      in: [c]\n"),
+    )
+    path, error = load_error(tmp_path, text)
+    assert str(error).startswith(f"{path}: 3 problems found")
+    assert len(error.lines) == 3
+    for message in ("unknown domain 'mian'", "duplicate id 'a'", "has no option 'c'"):
+        assert any(message in line for line in error.lines), message
+
+
+def test_validation_problems_are_reported_together(tmp_path):
+    text = edited(
+        ("        label: B\n        score: 2\n", "        label: B\n"),
+        ("result_note: Note.\n", "result_note: Note.\nminutes: 0\n"),
+        ("    min: 0\n", "    min: low\n"),
+    )
+    path, error = load_error(tmp_path, text)
+    assert str(error).startswith(f"{path}: 3 problems found")
+    assert error.lines == [
+        f"{path}:6: minutes: Input should be greater than or equal to 1",
+        f"{path}:34: question 'second', option 'b': 'score' is missing",
+        f"{path}:43: band 'low', min: Input should be a valid integer, unable to parse string as an"
+        " integer",
+    ]
+
+
+def test_every_question_invalid_reports_only_their_problems(tmp_path):
+    # The list of questions is not empty: only the two wordings are wrong.
+    text = edited(("    text: First?", "    text: ''"), ("    text: Second?", "    text: ''"))
+    path, error = load_error(tmp_path, text)
+    assert error.lines == [
+        f"{path}:13: question 'first', text: text is empty",
+        f"{path}:25: question 'second', text: text is empty",
+    ]
+
+
+def test_empty_section_is_named(tmp_path):
+    text = MINI[: MINI.index("questions:")] + "questions: []\n" + MINI[MINI.index("bands:") :]
+    path, error = load_error(tmp_path, text)
+    assert len(error.lines) == 1
+    assert error.lines[0].startswith(f"{path}:10: questions: ")
+
+
+def test_assist_with_one_change_is_rejected(tmp_path):
+    text = ASSIST.read_text(encoding="utf-8")
+    old = "    show_if: { question: q2, not_in: [never] }\n"
+    text = text.replace(old, old.replace("q2", "q9"), 1)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "q9" in row)
+    path, error = load_error(tmp_path, text)
+    assert error.lines == [
+        f"{path}:{line}: question 'q3', show_if: refers to unknown question 'q9'"
+    ]
+
+
+# --- Text --------------------------------------------------------------------------------------
+
+
+PLAIN = "  Hello \n"
+LANGUAGES = {"en": "Hello", "es": "Hola"}
+MODES = {"self": "Do you use it?", "other": "Do they use it?"}
+BOTH = {"self": {"en": "You", "es": "Tú"}, "other": {"en": "They"}}
+
+TEXTS = [
+    (PLAIN, "self", "", "Hello"),  # surrounding space is stripped
+    (PLAIN, "other", "fr", "Hello"),  # one wording for every mode and language
+    (LANGUAGES, "self", "es", "Hola"),
+    (LANGUAGES, "self", "en", "Hello"),
+    (LANGUAGES, "self", "fr", "Hello"),  # no wording in the language: the first one
+    (LANGUAGES, "other", "es", "Hola"),  # not split by mode: every mode
+    (MODES, "self", "", "Do you use it?"),
+    (MODES, "other", "", "Do they use it?"),
+    (MODES, "other", "es", "Do they use it?"),
+    (BOTH, "self", "es", "Tú"),
+    (BOTH, "self", "en", "You"),
+    (BOTH, "self", "fr", "You"),
+    (BOTH, "other", "es", "They"),  # falls back to the mode's only language
+]
+
+
+@pytest.mark.parametrize(("raw", "mode", "language", "expected"), TEXTS)
+def test_text_get(raw, mode, language, expected):
+    assert Text.model_validate(raw).get(mode, language) == expected
+
+
+def test_text_has_mode():
+    assert Text.model_validate(PLAIN).has_mode("other")
+    assert Text.model_validate(MODES).has_mode("other")
+    only_self = Text.model_validate({"self": "Do you use it?"})
+    assert only_self.has_mode("self") and not only_self.has_mode("other")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "text is empty"),
+        ({"en": "  "}, "text is empty"),
+        ({"english": "Hello"}, "'english' is not a mode"),
+        ({}, "must be text, or a mapping"),
+        (3, "must be text, or a mapping"),
+    ],
+)
+def test_text_rejects(raw, message):
+    with pytest.raises(ValidationError, match=message):
+        Text.model_validate(raw)

@@ -1,0 +1,328 @@
+"""Conditions and the path through a bank: which questions apply, in what order, and progress."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import TypeAdapter
+
+from screening.conditions import Condition
+from screening.flow import (
+    AnswerError,
+    can_ask,
+    first_unanswered,
+    next_question,
+    parse_answers,
+    paths,
+    previous_question,
+    progress,
+    prune,
+    walk,
+)
+
+CONDITION = TypeAdapter(Condition)
+
+
+def chosen(**answers: str | list[str]) -> dict[str, frozenset[str]]:
+    return {q: frozenset([v] if isinstance(v, str) else v) for q, v in answers.items()}
+
+
+# Every question a past-3-months user who is not in treatment is asked, in bank order.
+USER = {
+    "last_use": "past_3_months",
+    "treatment": "no",
+    "frequency": "weekly",
+    "amount": "medium",
+    "tolerance": "somewhat",
+    "craving": "sometimes",
+    "more_than_intended": "never",
+    "cut_down": "no",
+    "time_spent": "some",
+    "responsibilities": "never",
+    "relationships": "no",
+    "others_concern": "no",
+    "coping": "never",
+    "alone": "never",
+    "k_hole": "no",
+    "mixing": ["alcohol", "stimulants"],
+    "urinary": ["none"],
+    "abdominal": "no",
+    "memory": "no",
+    "self_harm": "no",
+}
+
+# --- conditions --------------------------------------------------------------------------------
+
+A_IN = {"question": "a", "in": ["x", "y"]}
+A_NOT_IN = {"question": "a", "not_in": ["x"]}
+B_IN = {"question": "b", "in": "z"}  # one value may be given without a list
+
+EVALUATIONS = [
+    # a leaf: not reached -> unknown; skipped (no options) -> false, for both operators
+    (A_IN, {}, None),
+    (A_IN, {"a": {"x"}}, True),
+    (A_IN, {"a": {"w", "y"}}, True),
+    (A_IN, {"a": {"w"}}, False),
+    (A_IN, {"a": set()}, False),
+    (A_NOT_IN, {}, None),
+    (A_NOT_IN, {"a": {"w"}}, True),
+    (A_NOT_IN, {"a": {"x"}}, False),
+    (A_NOT_IN, {"a": {"x", "w"}}, False),
+    (A_NOT_IN, {"a": set()}, False),
+    (B_IN, {"b": {"z"}}, True),
+    (B_IN, {"a": {"x"}}, None),  # another question answered: still unknown
+    # all: any false wins, then any unknown
+    ({"all": [A_IN, B_IN]}, {"a": {"x"}, "b": {"z"}}, True),
+    ({"all": [A_IN, B_IN]}, {"a": {"x"}}, None),
+    ({"all": [A_IN, B_IN]}, {"a": {"w"}}, False),
+    ({"all": [A_IN, B_IN]}, {"a": set(), "b": {"z"}}, False),
+    # any: any true wins, then any unknown
+    ({"any": [A_IN, B_IN]}, {"a": {"x"}}, True),
+    ({"any": [A_IN, B_IN]}, {"a": {"w"}}, None),
+    ({"any": [A_IN, B_IN]}, {"a": {"w"}, "b": set()}, False),
+    ({"any": [A_IN, B_IN]}, {}, None),
+    # nested
+    ({"any": [{"all": [A_IN, B_IN]}, A_NOT_IN]}, {"a": {"w"}}, True),
+    ({"any": [{"all": [A_IN, B_IN]}, A_NOT_IN]}, {"a": {"x"}, "b": set()}, False),
+    ({"all": [{"any": [A_IN, B_IN]}, A_NOT_IN]}, {"a": {"x"}}, False),
+]
+
+
+@pytest.mark.parametrize(("raw", "answers", "expected"), EVALUATIONS)
+def test_condition_evaluation(raw, answers, expected):
+    condition = CONDITION.validate_python(raw)
+    frozen = {q: frozenset(v) for q, v in answers.items()}
+    assert condition.evaluate(frozen) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"question": "a"}, "give exactly one of in, not_in"),
+        ({"question": "a", "in": ["x"], "not_in": ["y"]}, "give exactly one of in, not_in"),
+        ({"question": "a", "is": ["x"]}, "unknown key 'is'"),
+        ({"all": []}, "at least 1 item"),
+    ],
+)
+def test_condition_rejects(raw, message):
+    with pytest.raises(ValueError, match=message):
+        CONDITION.validate_python(raw)
+
+
+# --- walking the shipped bank ------------------------------------------------------------------
+
+
+def test_walk_before_any_answer(bank):
+    steps = walk(bank, {})
+    assert [s.question.id for s in steps] == [q.id for q in bank.questions]
+    relevant = {s.question.id: s.relevant for s in steps}
+    assert relevant["last_use"] is True and relevant["self_harm"] is True
+    assert relevant["treatment"] is None and relevant["time_spent"] is None
+    assert all(s.answer is None for s in steps)
+
+
+def test_walk_after_gate_answers(bank):
+    steps = walk(bank, chosen(last_use="past_year", treatment="no"))
+    relevant = {s.question.id: s.relevant for s in steps}
+    assert relevant["treatment_signs"] is False
+    assert relevant["frequency"] is False  # only for use in the past 3 months
+    assert relevant["time_spent"] is False  # depends on frequency, which was skipped
+    assert relevant["amount"] is True
+
+
+def test_walk_ignores_answers_to_skipped_questions(bank):
+    steps = {s.question.id: s for s in walk(bank, chosen(last_use="never", frequency="daily"))}
+    assert steps["frequency"].relevant is False
+    assert steps["frequency"].answer is None
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({}, "last_use"),
+        ({"last_use": "never"}, "self_harm"),
+        ({"last_use": "never", "self_harm": "no"}, None),
+        ({"last_use": "past_3_months"}, "treatment"),
+        ({"last_use": "past_year", "treatment": "no"}, "amount"),
+        ({"last_use": "past_year", "treatment": "as_directed"}, "treatment_signs"),
+        ({**USER, "time_spent": None}, "time_spent"),
+        ({**USER, "frequency": "monthly", "time_spent": None, "self_harm": None}, "self_harm"),
+        (USER, None),
+    ],
+)
+def test_first_unanswered(bank, answers, expected):
+    given = chosen(**{q: v for q, v in answers.items() if v is not None})
+    found = first_unanswered(bank, given)
+    assert (found and found.id) == expected
+
+
+@pytest.mark.parametrize(
+    ("answers", "after", "expected"),
+    [
+        ({"last_use": "never"}, "last_use", "self_harm"),
+        ({"last_use": "past_3_months", "treatment": "as_directed"}, "treatment", "treatment_signs"),
+        (
+            {"last_use": "past_3_months", "treatment": "as_directed"},
+            "treatment_signs",
+            "self_harm",
+        ),
+        ({"last_use": "past_year", "treatment": "no"}, "treatment", "amount"),
+        ({**USER, "frequency": "monthly"}, "cut_down", "responsibilities"),
+        (USER, "cut_down", "time_spent"),
+        (USER, "self_harm", None),
+    ],
+)
+def test_next_question(bank, answers, after, expected):
+    found = next_question(bank, chosen(**answers), after)
+    assert (found and found.id) == expected
+
+
+@pytest.mark.parametrize(
+    ("answers", "before", "expected"),
+    [
+        ({"last_use": "never"}, "self_harm", "last_use"),
+        ({"last_use": "past_3_months", "treatment": "as_directed"}, "self_harm", "treatment_signs"),
+        ({"last_use": "past_year", "treatment": "no"}, "amount", "treatment"),
+        ({**USER, "frequency": "monthly"}, "responsibilities", "cut_down"),
+        (USER, "responsibilities", "time_spent"),
+        (USER, "self_harm", "memory"),
+        (USER, "last_use", None),
+    ],
+)
+def test_previous_question(bank, answers, before, expected):
+    found = previous_question(bank, chosen(**answers), before)
+    assert (found and found.id) == expected
+
+
+@pytest.mark.parametrize(
+    ("answers", "question", "expected"),
+    [
+        ({}, "last_use", True),
+        ({}, "self_harm", False),  # last_use comes first and is not answered
+        ({"last_use": "never"}, "self_harm", True),
+        ({"last_use": "never"}, "treatment", False),  # does not apply
+        ({"last_use": "never"}, "frequency", False),
+        ({"last_use": "past_3_months"}, "treatment", True),
+        ({"last_use": "past_3_months"}, "frequency", False),  # treatment not answered yet
+        ({"last_use": "past_3_months", "treatment": "no"}, "frequency", True),
+        ({"last_use": "past_3_months", "treatment": "no"}, "amount", False),
+        (USER, "self_harm", True),
+        (USER, "treatment_signs", False),
+        ({}, "no_such_question", False),
+    ],
+)
+def test_can_ask(bank, answers, question, expected):
+    assert can_ask(bank, chosen(**answers), question) is expected
+
+
+@pytest.mark.parametrize(
+    ("answers", "question", "expected"),
+    [
+        ({}, "last_use", (1, 21)),  # every question may still apply
+        ({"last_use": "never"}, "self_harm", (2, 2)),
+        ({"last_use": "past_3_months"}, "treatment", (2, 21)),
+        ({"last_use": "past_3_months", "treatment": "no"}, "frequency", (3, 20)),
+        ({"last_use": "past_3_months", "treatment": "no", "frequency": "once_twice"}, "amount",
+         (4, 19)),
+        ({"last_use": "past_3_months", "treatment": "no", "frequency": "daily"}, "amount",
+         (4, 20)),
+        ({"last_use": "past_year", "treatment": "as_directed"}, "treatment_signs", (3, 4)),
+        (USER, "self_harm", (20, 20)),
+    ],
+)  # fmt: skip
+def test_progress(bank, answers, question, expected):
+    assert progress(bank, chosen(**answers), question) == expected
+
+
+# --- pruning answers after a change ------------------------------------------------------------
+
+
+def test_prune_keeps_answers_that_apply(bank):
+    assert prune(bank, chosen(**USER)) == chosen(**USER)
+
+
+def test_prune_after_changing_to_never_used(bank):
+    changed = chosen(**{**USER, "last_use": "never"})
+    assert prune(bank, changed) == chosen(last_use="never", self_harm="no")
+
+
+def test_prune_after_changing_to_treatment_as_directed(bank):
+    changed = chosen(**{**USER, "treatment": "as_directed"})
+    assert prune(bank, changed) == chosen(
+        last_use="past_3_months", treatment="as_directed", self_harm="no"
+    )
+
+
+def test_prune_after_changing_to_past_year(bank):
+    changed = chosen(**{**USER, "last_use": "past_year"})
+    expected = {q: v for q, v in USER.items() if q not in ("frequency", "time_spent")}
+    assert prune(bank, changed) == chosen(**{**expected, "last_use": "past_year"})
+
+
+def test_prune_after_frequency_drops_below_weekly(bank):
+    changed = chosen(**{**USER, "frequency": "monthly"})
+    assert "time_spent" not in prune(bank, changed)
+    assert prune(bank, changed)["frequency"] == {"monthly"}
+
+
+# --- parsing answers ---------------------------------------------------------------------------
+
+
+def test_parse_answers_accepts_strings_and_lists(bank):
+    parsed = parse_answers(bank, {"last_use": "past_3_months", "mixing": ["alcohol", "ghb"]})
+    assert parsed == {
+        "last_use": frozenset({"past_3_months"}),
+        "mixing": frozenset({"alcohol", "ghb"}),
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"favourite_colour": "blue"}, "unknown question 'favourite_colour'"),
+        ({"last_use": "yesterday"}, "question 'last_use' has no option 'yesterday'"),
+        ({"mixing": ["alcohol", "tea"]}, "question 'mixing' has no option 'tea'"),
+        ({"last_use": ["never", "past_year"]}, "question 'last_use' needs exactly one option"),
+        ({"mixing": ["none", "alcohol"]}, "question 'mixing': an exclusive option stands alone"),
+        ({"urinary": ["blood", "none"]}, "question 'urinary': an exclusive option stands alone"),
+        ({"last_use": []}, "question 'last_use' needs exactly one option"),
+        ({"mixing": []}, "question 'mixing'"),
+    ],
+)
+def test_parse_answers_errors(bank, raw, message):
+    with pytest.raises(AnswerError, match=re.escape(message)):
+        parse_answers(bank, raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "question"),
+    [
+        ({"last_use": 3}, "last_use"),
+        ({"last_use": None}, "last_use"),
+        ({"mixing": [["ghb"]]}, "mixing"),
+    ],
+)
+def test_parse_answers_rejects_values_that_are_not_option_ids(bank, raw, question):
+    with pytest.raises(AnswerError, match=f"question '{question}'"):
+        parse_answers(bank, raw)
+
+
+# --- every path --------------------------------------------------------------------------------
+
+
+def test_paths_through_shipped_bank(bank):
+    found = paths(bank)
+    assert sorted(len(p) for p in found) == [2, 4, 18, 19, 20]
+    assert min(found, key=len) == ("last_use", "self_harm")
+    longest = max(found, key=len)
+    assert longest == tuple(q.id for q in bank.questions if q.id != "treatment_signs")
+    assert ("last_use", "treatment", "treatment_signs", "self_harm") in found
+
+
+def test_paths_through_assist(assist):
+    assert paths(assist) == {
+        ("q1",),
+        ("q1", "q2", "q6", "q7"),
+        ("q1", "q2", "q3", "q4", "q5", "q6", "q7"),
+    }

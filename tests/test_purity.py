@@ -1,0 +1,74 @@
+"""The pure core (bank, conditions, flow, scoring, site, cli) works without Flask or SQLite."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB = ("flask", "flask_wtf", "wtforms", "sqlite_utils")
+CORE = (
+    "screening.bank",
+    "screening.conditions",
+    "screening.flow",
+    "screening.scoring",
+    "screening.site",
+    "screening.cli",
+)
+
+# Prints the web packages that were imported, as a JSON list.
+LOADED = f"""
+import json, sys
+web = {WEB!r}
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in web)))
+"""
+
+
+def run(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_web_packages_are_installed():
+    # Otherwise the tests below would pass for the wrong reason.
+    assert json.loads(run(f"import {', '.join(WEB)}\n" + LOADED))
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_imports_no_web_package(module):
+    assert json.loads(run(f"import {module}\n" + LOADED)) == []
+
+
+def test_whole_core_imports_no_web_package():
+    assert json.loads(run(f"import {', '.join(CORE)}\n" + LOADED)) == []
+
+
+def test_shipped_bank_loads_and_scores_without_flask():
+    code = (
+        f"""
+from screening.bank import load_bank
+from screening.scoring import score
+bank = load_bank({str(ROOT / "questions.yaml")!r})
+result = score(bank, {{"last_use": frozenset({{"never"}}), "self_harm": frozenset({{"no"}})}})
+print(len(bank.questions), result.total, result.band.id)
+"""
+        + LOADED
+    )
+    first, loaded = run(code).splitlines()
+    assert first == "21 0 fewer_signs"
+    assert json.loads(loaded) == []
+
+
+def test_site_loads_without_flask():
+    code = "from screening.site import load_site\nsite, region = load_site(None)\n"
+    code += "print(region.id)\n" + LOADED
+    region, loaded = run(code).splitlines()
+    assert region == "us"
+    assert json.loads(loaded) == []

@@ -1,0 +1,287 @@
+"""The respondent's journey through the web pages, driven like a browser by the test client."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+from conftest import csrf_token
+
+VOID = {"input", "meta", "link", "img", "br", "hr"}
+
+# A weekly user, every question on their path answered; the total is 14 ('some signs').
+WEEKLY = {
+    "last_use": "past_3_months",
+    "treatment": "no",
+    "frequency": "weekly",
+    "amount": "medium",
+    "tolerance": "somewhat",
+    "craving": "sometimes",
+    "more_than_intended": "sometimes",
+    "cut_down": "no",
+    "time_spent": "some",
+    "responsibilities": "once_twice",
+    "relationships": "no",
+    "others_concern": "no",
+    "coping": "sometimes",
+    "alone": "never",
+    "k_hole": "no",
+    "mixing": ["alcohol", "stimulants"],
+    "urinary": ["none"],
+    "abdominal": "no",
+    "memory": "a_little",
+    "self_harm": "no",
+}
+# Between 3 and 12 months ago, so `frequency` and `time_spent` are skipped.
+PAST_YEAR = {**WEEKLY, "last_use": "past_year"}
+
+
+class Doc(HTMLParser):
+    """Every element of a page with its attributes, its ancestors' tags and its text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.stack: list[dict] = []
+        self.elements: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        element = {"tag": tag, "attrs": dict(attrs), "path": [e["tag"] for e in self.stack]}
+        element["text"] = ""
+        self.elements.append(element)
+        if tag not in VOID:
+            self.stack.append(element)
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()["tag"] != tag:
+            pass
+
+    def handle_data(self, data):
+        for element in self.stack:
+            element["text"] += data
+
+    def all(self, tag: str, **attrs: str) -> list[dict]:
+        return [
+            e
+            for e in self.elements
+            if e["tag"] == tag and all(e["attrs"].get(k) == v for k, v in attrs.items())
+        ]
+
+    def one(self, tag: str, **attrs: str) -> dict:
+        found = self.all(tag, **attrs)
+        assert len(found) == 1, (tag, attrs, found)
+        return found[0]
+
+    def checked(self) -> set[str]:
+        return {e["attrs"]["value"] for e in self.all("input") if "checked" in e["attrs"]}
+
+    def back(self) -> str:
+        return self.one("a", **{"class": "back-link"})["attrs"]["href"]
+
+
+def text(html: str) -> str:
+    return " ".join(Doc(html).one("body")["text"].split())
+
+
+def saved(app, client) -> dict:
+    """The answers the browser holds, decrypted with the app's own key."""
+    token = client.get_cookie("answers").value
+    return json.loads(app.extensions["drafts"].decrypt(token))["answers"]
+
+
+def test_start_page(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    doc = Doc(page.text)
+    assert "Start now" in doc.one("button")["text"]
+    footer = " ".join(doc.one("footer")["text"].split())
+    assert "988 Suicide & Crisis Lifeline: call 988" in footer
+    assert doc.all("a", href="/privacy")
+
+
+def test_start_goes_to_the_first_question(respondent):
+    response = respondent.start()
+    assert response.status_code == 302
+    assert response.location == "/questions/last_use"
+
+
+def test_weekly_user_happy_path(respondent, client):
+    response = respondent.answer_all(WEEKLY)
+    assert response.location == "/check-answers"
+    result = respondent.finish()
+    assert result.status_code == 200
+    words = text(result.text)
+    assert "Your answers suggest some signs of risk" in words
+    assert "What your answers show" in words
+    assert "Advice that fits your answers" in words
+    assert "Mixing ketamine with alcohol or other depressants" in words
+    assert "Who to contact" in words
+    assert "988" in words and "1-800-662-4357" in words
+    assert "This check is a screening aid, not a diagnosis" in words
+    clear = Doc(result.text).one("form", action="/clear")
+    assert clear["attrs"]["method"] == "post"
+    assert "Clear my answers and start again" in clear["text"]
+
+
+def test_never_used_path_has_two_questions(respondent):
+    respondent.start()
+    assert respondent.answer("last_use", "never").location == "/questions/self_harm"
+    assert respondent.answer("self_harm", "no").location == "/check-answers"
+    rows = Doc(respondent.client.get("/check-answers").text).all("div", **{"class": "summary__row"})
+    assert len(rows) == 2
+    words = text(respondent.finish().text)
+    assert "Your answers suggest fewer signs of risk" in words
+    assert "No ketamine use in the past 12 months" in words
+
+
+def test_question_page_markup(respondent, client):
+    respondent.start()
+    page = client.get("/questions/last_use")
+    doc = Doc(page.text)
+    h1 = doc.one("h1")
+    assert h1["text"].strip() == "When did you last use ketamine?"
+    assert h1["path"][-2:] == ["fieldset", "legend"]
+    radios = doc.all("input", type="radio")
+    assert [r["attrs"]["value"] for r in radios] == [
+        "past_3_months",
+        "past_year",
+        "over_year",
+        "never",
+    ]
+    for radio in radios:
+        assert radio["attrs"]["name"] == "last_use"
+        assert doc.all("label", **{"for": radio["attrs"]["id"]})
+    assert doc.checked() == set()
+    assert "Continue" in doc.one("button")["text"]
+    assert "Question 1 of about 21" in text(page.text)
+    assert "novalidate" in doc.one("form")["attrs"]
+
+
+def test_checkbox_question_labels(respondent, client):
+    respondent.answer_all(WEEKLY)
+    doc = Doc(client.get("/questions/mixing").text)
+    boxes = doc.all("input", type="checkbox")
+    assert len(boxes) == 7
+    for box in boxes:
+        assert doc.all("label", **{"for": box["attrs"]["id"]})
+
+
+def test_back_links(respondent, client):
+    respondent.start()
+    assert Doc(client.get("/questions/last_use").text).back() == "/"
+    respondent.answer("last_use", "past_year")
+    respondent.answer("treatment", "no")
+    assert Doc(client.get("/questions/amount").text).back() == "/questions/treatment"
+    assert Doc(client.get("/questions/amount?change=1").text).back() == "/check-answers"
+
+
+def test_revisit_shows_previous_answer(respondent, client):
+    respondent.start()
+    respondent.answer("last_use", "past_year")
+    assert Doc(client.get("/questions/last_use").text).checked() == {"past_year"}
+
+
+def test_check_answers_lists_every_answer_with_change_links(respondent, client):
+    respondent.answer_all(WEEKLY)
+    doc = Doc(client.get("/check-answers").text)
+    links = {a["attrs"]["href"] for a in doc.all("a") if a["text"].startswith("Change")}
+    assert links == {f"/questions/{q}?change=1" for q in WEEKLY}
+    words = text(client.get("/check-answers").text)
+    assert "Weekly (1 to 4 times a week)" in words and "Cocaine, MDMA or other stimulants" in words
+
+
+def test_change_that_keeps_the_path_returns_to_check_answers(respondent, client):
+    respondent.answer_all(WEEKLY)
+    assert respondent.answer("amount", "large", query="?change=1").location == "/check-answers"
+    assert "Half a gram to 1 gram" in text(client.get("/check-answers").text)
+
+
+def test_change_to_treatment_asks_new_question_and_drops_the_rest(respondent, client, app):
+    respondent.answer_all(WEEKLY)
+    response = respondent.answer("treatment", "as_directed", query="?change=1")
+    assert response.location == "/questions/treatment_signs?change=1"
+    response = respondent.answer("treatment_signs", "none", query="?change=1")
+    assert response.location == "/check-answers"
+    words = text(client.get("/check-answers").text)
+    assert "Noticed since treatment started" in words
+    assert "Amount on a typical day" not in words and "How often in the past 3 months" not in words
+    assert set(saved(app, client)) == {"last_use", "treatment", "treatment_signs", "self_harm"}
+    result = text(respondent.finish().text)
+    assert "Your answers suggest fewer signs of risk" in result  # was 'some signs' before
+    assert "What your answers show" not in result
+
+
+def test_change_to_recent_use_asks_frequency_then_returns(respondent, client):
+    respondent.answer_all(PAST_YEAR)
+    assert "How often in the past 3 months" not in text(client.get("/check-answers").text)
+    response = respondent.answer("last_use", "past_3_months", query="?change=1")
+    assert response.location == "/questions/frequency?change=1"
+    response = respondent.answer("frequency", "weekly", query="?change=1")
+    assert response.location == "/questions/time_spent?change=1"
+    response = respondent.answer("time_spent", "little", query="?change=1")
+    assert response.location == "/check-answers"
+    words = text(client.get("/check-answers").text)
+    assert "How often in the past 3 months Weekly (1 to 4 times a week)" in words
+
+
+def test_missing_answer_shows_errors_and_keeps_earlier_answers(respondent, client):
+    respondent.start()
+    respondent.answer("last_use", "past_3_months")
+    page = respondent.answer("treatment")
+    assert page.status_code == 200
+    doc = Doc(page.text)
+    assert doc.one("title")["text"].startswith("Error: ")
+    summary = doc.one("div", **{"class": "error-summary"})
+    assert "There is a problem" in summary["text"]
+    assert doc.one("a", href="#treatment-no")["path"][-2:] == ["ul", "li"]
+    assert doc.all("input", id="treatment-no")
+    inline = doc.one("p", id="treatment-error")["text"]
+    assert "Select whether ketamine is part of a treatment" in inline
+    assert respondent.answer("treatment", "no").location == "/questions/frequency"
+
+
+def test_none_of_these_with_another_option(respondent, client, app):
+    answers = dict(WEEKLY)
+    del answers["mixing"]
+    respondent.start()
+    for question_id, option in list(answers.items())[:15]:
+        respondent.answer(question_id, option)
+    page = respondent.answer("mixing", "alcohol", "none")
+    assert page.status_code == 200
+    expected = "Select 'None of these', or select the answers that apply, not both"
+    assert expected in Doc(page.text).one("p", id="mixing-error")["text"]
+    assert Doc(page.text).checked() == {"alcohol", "none"}
+    assert "mixing" not in saved(app, client)
+
+
+def test_unreachable_question_redirects_to_first_unanswered(respondent, client):
+    respondent.start()
+    assert client.get("/questions/memory").location == "/questions/last_use"
+    respondent.answer("last_use", "past_3_months")
+    assert client.get("/questions/craving").location == "/questions/treatment"
+
+
+def test_result_before_finishing_redirects_to_next_question(respondent, client):
+    respondent.start()
+    respondent.answer("last_use", "past_3_months")
+    assert client.get("/result").location == "/questions/treatment"
+    assert client.get("/check-answers").location == "/questions/treatment"
+
+
+def test_clear_deletes_answers(respondent, client):
+    respondent.answer_all(WEEKLY)
+    page = client.get("/result")
+    response = client.post("/clear", data={"csrf_token": csrf_token(page.text)})
+    assert response.location == "/"
+    assert any(h.startswith("answers=;") for h in response.headers.getlist("Set-Cookie"))
+    assert client.get_cookie("answers") is None
+    assert "Your answers have been cleared." in text(client.get("/").text)
+    assert client.get("/questions/last_use").location == "/"
+
+
+def test_privacy_page(client):
+    page = client.get("/privacy")
+    assert page.status_code == 200
+    words = text(page.text)
+    assert "Privacy: what we keep" in words
+    assert "Your answers are not stored on our server" in words
