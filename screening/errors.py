@@ -43,9 +43,14 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
+# Pages a person can be sent back to after a refused post; the others accept only posts.
+_PAGES_WITH_FORMS = {"check.question", "check.check_answers"}
+
+
 def _page(status: int, title: str, message: str):
+    back = request.full_path.rstrip("?") if request.endpoint in _PAGES_WITH_FORMS else None
     return render_template(
-        "errors/error.html", status=status, title=title, message=message, back=request.path
+        "errors/error.html", status=status, title=title, message=message, back=back
     ), status
 
 

@@ -51,6 +51,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=64 * 1024,
     )
+    if config["SECRET_KEY"] is not None:
+        config["SECRET_KEY"] = str(config["SECRET_KEY"])  # from_prefixed_env parses digits as JSON
     if not config["SECRET_KEY"]:
         if not development:
             raise SystemExit(

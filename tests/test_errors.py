@@ -1,0 +1,34 @@
+"""Error pages send people somewhere that works; settings from the environment are robust."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import csrf_token
+
+from screening import create_app
+
+
+def test_refused_answer_links_back_to_its_question(respondent, client):
+    respondent.start()
+    response = client.post("/questions/last_use?change=1", data={"last_use": "past_3_months"})
+    assert response.status_code == 400
+    assert 'href="/questions/last_use?change=1"' in response.text
+
+
+@pytest.mark.parametrize("path", ["/start", "/clear"])
+def test_refused_post_to_an_action_offers_no_dead_back_link(client, path):
+    response = client.post(path)  # no CSRF token
+    assert response.status_code == 400
+    assert f'href="{path}"' not in response.text
+    assert 'href="/"' in response.text
+
+
+def test_numeric_secret_key_from_environment_works(monkeypatch, tmp_path):
+    monkeypatch.setenv("SCREENING_SECRET_KEY", "1234567890123456789012345678901234567890")
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "db.sqlite3")})
+    assert app.config["SECRET_KEY"] == "1234567890123456789012345678901234567890"
+    client = app.test_client()
+    page = client.get("/")
+    started = client.post("/start", data={"csrf_token": csrf_token(page.text)})
+    assert started.status_code == 302
+    assert client.get(started.location).status_code == 200
