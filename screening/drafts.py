@@ -71,6 +71,12 @@ def clear() -> None:
     g.draft = None
 
 
+def encode(answers: dict[str, frozenset[str]]) -> str:
+    """Encrypt answers, with the bank version and the time, into a cookie value."""
+    payload = {"bank": _bank_version(), "answers": {q: sorted(a) for q, a in answers.items()}}
+    return current_app.extensions["drafts"].encrypt(json.dumps(payload).encode()).decode()
+
+
 def _write(response: Response) -> Response:
     if "draft" not in g:
         return response
@@ -78,11 +84,9 @@ def _write(response: Response) -> Response:
     if g.draft is None:
         response.delete_cookie(COOKIE, httponly=True, samesite="Lax")
         return response
-    payload = {"bank": _bank_version(), "answers": {q: sorted(a) for q, a in g.draft.items()}}
-    token = current_app.extensions["drafts"].encrypt(json.dumps(payload).encode()).decode()
     response.set_cookie(
         COOKIE,
-        token,
+        encode(g.draft),
         max_age=config["DRAFT_MINUTES"] * 60,
         httponly=True,
         secure=config["SESSION_COOKIE_SECURE"],

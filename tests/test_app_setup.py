@@ -8,8 +8,8 @@ import sqlite3
 import stat
 
 import pytest
-from conftest import ASSIST, Respondent
 from flask import Flask
+from helpers import ASSIST, Respondent
 
 from screening import create_app
 from screening.settings import _development_secret

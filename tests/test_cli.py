@@ -7,35 +7,22 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import ALL_CLEAR, ASSIST, BANK, in_bank_order
 
 from screening.cli import main
 
-TESTS = Path(__file__).resolve().parent
-BANK = TESTS.parent / "questions.yaml"
-ASSIST = TESTS / "banks" / "assist.yaml"
-
-WEEKLY = {
-    "last_use": "past_3_months",
-    "treatment": "no",
-    "frequency": "weekly",
-    "amount": "medium",
-    "tolerance": "somewhat",
-    "craving": "sometimes",
-    "more_than_intended": "never",
-    "cut_down": "no",
-    "time_spent": "some",
-    "responsibilities": "never",
-    "relationships": "no",
-    "others_concern": "no",
-    "coping": "never",
-    "alone": "never",
-    "k_hole": "no",
-    "mixing": ["stimulants"],
-    "urinary": ["none"],
-    "abdominal": "no",
-    "memory": "no",
-    "self_harm": "no",
-}
+# Weekly use (4) with a few mild signs: 4 + 1 + 1 + 1 + 1 + 1 = 9.
+WEEKLY = in_bank_order(
+    {
+        **ALL_CLEAR,
+        "frequency": "weekly",
+        "amount": "medium",
+        "tolerance": "somewhat",
+        "craving": "sometimes",
+        "time_spent": "some",
+        "mixing": ["stimulants"],
+    }
+)
 
 
 @pytest.fixture(params=["screening", "flask"])

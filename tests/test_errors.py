@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import csrf_token
+from helpers import csrf_token
 
 from screening import create_app
 

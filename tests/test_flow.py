@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import ALL_CLEAR, as_sets, in_bank_order
 from pydantic import TypeAdapter
 
 from screening.conditions import Condition
@@ -24,33 +25,18 @@ from screening.flow import (
 CONDITION = TypeAdapter(Condition)
 
 
-def chosen(**answers: str | list[str]) -> dict[str, frozenset[str]]:
-    return {q: frozenset([v] if isinstance(v, str) else v) for q, v in answers.items()}
-
-
 # Every question a past-3-months user who is not in treatment is asked, in bank order.
-USER = {
-    "last_use": "past_3_months",
-    "treatment": "no",
-    "frequency": "weekly",
-    "amount": "medium",
-    "tolerance": "somewhat",
-    "craving": "sometimes",
-    "more_than_intended": "never",
-    "cut_down": "no",
-    "time_spent": "some",
-    "responsibilities": "never",
-    "relationships": "no",
-    "others_concern": "no",
-    "coping": "never",
-    "alone": "never",
-    "k_hole": "no",
-    "mixing": ["alcohol", "stimulants"],
-    "urinary": ["none"],
-    "abdominal": "no",
-    "memory": "no",
-    "self_harm": "no",
-}
+USER = in_bank_order(
+    {
+        **ALL_CLEAR,
+        "frequency": "weekly",
+        "amount": "medium",
+        "tolerance": "somewhat",
+        "craving": "sometimes",
+        "time_spent": "some",
+        "mixing": ["alcohol", "stimulants"],
+    }
+)
 
 # --- conditions --------------------------------------------------------------------------------
 
@@ -123,7 +109,7 @@ def test_walk_before_any_answer(bank):
 
 
 def test_walk_after_gate_answers(bank):
-    steps = walk(bank, chosen(last_use="past_year", treatment="no"))
+    steps = walk(bank, as_sets({"last_use": "past_year", "treatment": "no"}))
     relevant = {s.question.id: s.relevant for s in steps}
     assert relevant["treatment_signs"] is False
     assert relevant["frequency"] is False  # only for use in the past 3 months
@@ -132,7 +118,8 @@ def test_walk_after_gate_answers(bank):
 
 
 def test_walk_ignores_answers_to_skipped_questions(bank):
-    steps = {s.question.id: s for s in walk(bank, chosen(last_use="never", frequency="daily"))}
+    answers = as_sets({"last_use": "never", "frequency": "daily"})
+    steps = {s.question.id: s for s in walk(bank, answers)}
     assert steps["frequency"].relevant is False
     assert steps["frequency"].answer is None
 
@@ -152,7 +139,7 @@ def test_walk_ignores_answers_to_skipped_questions(bank):
     ],
 )
 def test_first_unanswered(bank, answers, expected):
-    given = chosen(**{q: v for q, v in answers.items() if v is not None})
+    given = as_sets({q: v for q, v in answers.items() if v is not None})
     found = first_unanswered(bank, given)
     assert (found and found.id) == expected
 
@@ -174,7 +161,7 @@ def test_first_unanswered(bank, answers, expected):
     ],
 )
 def test_next_question(bank, answers, after, expected):
-    found = next_question(bank, chosen(**answers), after)
+    found = next_question(bank, as_sets(answers), after)
     assert (found and found.id) == expected
 
 
@@ -191,7 +178,7 @@ def test_next_question(bank, answers, after, expected):
     ],
 )
 def test_previous_question(bank, answers, before, expected):
-    found = previous_question(bank, chosen(**answers), before)
+    found = previous_question(bank, as_sets(answers), before)
     assert (found and found.id) == expected
 
 
@@ -213,7 +200,7 @@ def test_previous_question(bank, answers, before, expected):
     ],
 )
 def test_can_ask(bank, answers, question, expected):
-    assert can_ask(bank, chosen(**answers), question) is expected
+    assert can_ask(bank, as_sets(answers), question) is expected
 
 
 @pytest.mark.parametrize(
@@ -232,36 +219,36 @@ def test_can_ask(bank, answers, question, expected):
     ],
 )  # fmt: skip
 def test_progress(bank, answers, question, expected):
-    assert progress(bank, chosen(**answers), question) == expected
+    assert progress(bank, as_sets(answers), question) == expected
 
 
 # --- pruning answers after a change ------------------------------------------------------------
 
 
 def test_prune_keeps_answers_that_apply(bank):
-    assert prune(bank, chosen(**USER)) == chosen(**USER)
+    assert prune(bank, as_sets(USER)) == as_sets(USER)
 
 
 def test_prune_after_changing_to_never_used(bank):
-    changed = chosen(**{**USER, "last_use": "never"})
-    assert prune(bank, changed) == chosen(last_use="never", self_harm="no")
+    changed = as_sets({**USER, "last_use": "never"})
+    assert prune(bank, changed) == as_sets({"last_use": "never", "self_harm": "no"})
 
 
 def test_prune_after_changing_to_treatment_as_directed(bank):
-    changed = chosen(**{**USER, "treatment": "as_directed"})
-    assert prune(bank, changed) == chosen(
-        last_use="past_3_months", treatment="as_directed", self_harm="no"
+    changed = as_sets({**USER, "treatment": "as_directed"})
+    assert prune(bank, changed) == as_sets(
+        {"last_use": "past_3_months", "treatment": "as_directed", "self_harm": "no"}
     )
 
 
 def test_prune_after_changing_to_past_year(bank):
-    changed = chosen(**{**USER, "last_use": "past_year"})
+    changed = as_sets({**USER, "last_use": "past_year"})
     expected = {q: v for q, v in USER.items() if q not in ("frequency", "time_spent")}
-    assert prune(bank, changed) == chosen(**{**expected, "last_use": "past_year"})
+    assert prune(bank, changed) == as_sets({**expected, "last_use": "past_year"})
 
 
 def test_prune_after_frequency_drops_below_weekly(bank):
-    changed = chosen(**{**USER, "frequency": "monthly"})
+    changed = as_sets({**USER, "frequency": "monthly"})
     assert "time_spent" not in prune(bank, changed)
     assert prune(bank, changed)["frequency"] == {"monthly"}
 

@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from helpers import ALL_CLEAR, as_sets
 
 from screening.bank import FLAG_LEVELS
 from screening.scoring import score
 
-
-def chosen(answers: dict[str, str | list[str]]) -> dict[str, frozenset[str]]:
-    return {q: frozenset([v] if isinstance(v, str) else v) for q, v in answers.items()}
-
-
-# Used once or twice in the past 3 months, not as a treatment, and no other sign: total 2.
-LOW = {
-    "last_use": "past_3_months",
-    "treatment": "no",
-    "frequency": "once_twice",
-    "amount": "small",
-    "tolerance": "no",
-    "craving": "never",
-    "more_than_intended": "never",
-    "cut_down": "no",
-    "responsibilities": "never",
-    "relationships": "no",
-    "others_concern": "no",
-    "coping": "never",
-    "alone": "never",
-    "k_hole": "no",
-    "mixing": ["none"],
-    "urinary": ["none"],
-    "abdominal": "no",
-    "memory": "no",
-    "self_harm": "no",
-}
+# ALL_CLEAR (conftest): used once or twice in the past 3 months, and no other sign: total 2.
 
 # Every answer at its highest score: 56.
 HIGHEST = {
-    **LOW,
+    **ALL_CLEAR,
     "frequency": "daily",
     "amount": "very_large",
     "tolerance": "much",
@@ -59,7 +34,7 @@ HIGHEST = {
 
 # Weekly use (4) with a few mild signs: 4 + 1 + 1 + 1 + 1 + 1 = 9.
 WEEKLY = {
-    **LOW,
+    **ALL_CLEAR,
     "frequency": "weekly",
     "amount": "medium",
     "tolerance": "somewhat",
@@ -70,7 +45,7 @@ WEEKLY = {
 
 # Daily (6) + very_large (3) + much (2) + always (3) + recent (3) + often (2) = 19.
 NINETEEN = {
-    **LOW,
+    **ALL_CLEAR,
     "frequency": "daily",
     "time_spent": "little",
     "amount": "very_large",
@@ -92,29 +67,29 @@ SHIPPED = [
      "fewer_signs", {"as_directed", "treatment_signs"}),
     ("as directed, urinary", {**AS_DIRECTED, "treatment_signs": ["urinary"]}, 0, "fewer_signs",
      {"as_directed", "see_doctor"}),
-    ("once or twice", LOW, 2, "fewer_signs", set()),
+    ("once or twice", ALL_CLEAR, 2, "fewer_signs", set()),
     ("past year, no frequency question",
-     {k: v for k, v in LOW.items() if k != "frequency"} | {"last_use": "past_year"}, 0,
+     {k: v for k, v in ALL_CLEAR.items() if k != "frequency"} | {"last_use": "past_year"}, 0,
      "fewer_signs", set()),
-    ("also outside treatment", {**LOW, "treatment": "also_outside"}, 2, "fewer_signs",
+    ("also outside treatment", {**ALL_CLEAR, "treatment": "also_outside"}, 2, "fewer_signs",
      {"outside_treatment"}),
     ("weekly", WEEKLY, 9, "some_signs", set()),
     ("highest", HIGHEST, 56, "many_signs",
      {"see_doctor", "mixing", "alone", "k_hole", "bladder", "memory", "coping"}),
-    ("top of fewer", {**LOW, "amount": "large"}, 4, "fewer_signs", set()),
-    ("bottom of some", {**LOW, "amount": "large", "tolerance": "somewhat"}, 5, "some_signs",
+    ("top of fewer", {**ALL_CLEAR, "amount": "large"}, 4, "fewer_signs", set()),
+    ("bottom of some", {**ALL_CLEAR, "amount": "large", "tolerance": "somewhat"}, 5, "some_signs",
      set()),
     ("top of some", NINETEEN, 19, "some_signs", set()),
     ("bottom of many", {**NINETEEN, "memory": "a_little"}, 20, "many_signs", {"memory"}),
-    ("self-harm sometimes", {**LOW, "self_harm": "sometimes"}, 2, "fewer_signs", {"crisis"}),
-    ("self-harm often", {**LOW, "self_harm": "often"}, 2, "fewer_signs", {"crisis"}),
-    ("rather not say", {**LOW, "self_harm": "rather_not_say"}, 2, "fewer_signs",
+    ("self-harm sometimes", {**ALL_CLEAR, "self_harm": "sometimes"}, 2, "fewer_signs", {"crisis"}),
+    ("self-harm often", {**ALL_CLEAR, "self_harm": "often"}, 2, "fewer_signs", {"crisis"}),
+    ("rather not say", {**ALL_CLEAR, "self_harm": "rather_not_say"}, 2, "fewer_signs",
      {"rather_not_say"}),
-    ("blood in urine", {**LOW, "urinary": ["blood"]}, 4, "fewer_signs", {"see_doctor"}),
-    ("urinary pain", {**LOW, "urinary": ["pain"]}, 3, "fewer_signs", {"bladder"}),
-    ("severe cramps", {**LOW, "abdominal": "severe"}, 5, "some_signs", {"see_doctor"}),
-    ("mixing alcohol", {**LOW, "mixing": ["alcohol"]}, 3, "fewer_signs", {"mixing"}),
-    ("mixing stimulants only", {**LOW, "mixing": ["stimulants"]}, 3, "fewer_signs", set()),
+    ("blood in urine", {**ALL_CLEAR, "urinary": ["blood"]}, 4, "fewer_signs", {"see_doctor"}),
+    ("urinary pain", {**ALL_CLEAR, "urinary": ["pain"]}, 3, "fewer_signs", {"bladder"}),
+    ("severe cramps", {**ALL_CLEAR, "abdominal": "severe"}, 5, "some_signs", {"see_doctor"}),
+    ("mixing alcohol", {**ALL_CLEAR, "mixing": ["alcohol"]}, 3, "fewer_signs", {"mixing"}),
+    ("mixing stimulants only", {**ALL_CLEAR, "mixing": ["stimulants"]}, 3, "fewer_signs", set()),
 ]  # fmt: skip
 
 
@@ -122,7 +97,7 @@ SHIPPED = [
     ("answers", "total", "band", "flags"), [c[1:] for c in SHIPPED], ids=[c[0] for c in SHIPPED]
 )
 def test_shipped_scoring(bank, answers, total, band, flags):
-    result = score(bank, chosen(answers))
+    result = score(bank, as_sets(answers))
     assert result.total == total
     assert result.band.id == band
     assert {f.id for f in result.flags} == flags
@@ -130,7 +105,7 @@ def test_shipped_scoring(bank, answers, total, band, flags):
 
 def test_flags_sort_urgent_then_advice_then_info(bank):
     answers = {**AS_DIRECTED, "treatment_signs": ["want_more", "urinary"], "self_harm": "often"}
-    result = score(bank, chosen(answers))
+    result = score(bank, as_sets(answers))
     assert [f.id for f in result.flags] == [
         "crisis",
         "see_doctor",
@@ -144,13 +119,13 @@ def test_flags_sort_by_level_not_by_bank_order(bank):
     # The shipped bank already lists its flags urgent first: reverse them to see the sorting.
     reversed_flags = bank.model_copy(update={"flags": tuple(reversed(bank.flags))})
     answers = {**AS_DIRECTED, "treatment_signs": ["want_more", "urinary"], "self_harm": "often"}
-    result = score(reversed_flags, chosen(answers))
+    result = score(reversed_flags, as_sets(answers))
     expected = ["see_doctor", "crisis", "treatment_signs", "as_directed"]
     assert [f.id for f in result.flags] == expected
 
 
 def test_crisis_comes_first_for_a_heavy_user(bank):
-    result = score(bank, chosen({**HIGHEST, "self_harm": "sometimes"}))
+    result = score(bank, as_sets({**HIGHEST, "self_harm": "sometimes"}))
     assert result.flags[0].id == "crisis"
     levels = [FLAG_LEVELS.index(f.level) for f in result.flags]
     assert levels == sorted(levels)
@@ -161,7 +136,7 @@ def test_crisis_comes_first_for_a_heavy_user(bank):
 
 def test_stale_answers_are_not_counted(bank):
     stale = {"last_use": "never", "self_harm": "no", "frequency": "daily", "amount": "very_large"}
-    result = score(bank, chosen(stale))
+    result = score(bank, as_sets(stale))
     assert result.total == 0
     assert [c.question.id for c in result.counted] == ["last_use", "self_harm"]
     assert result.findings == ()
@@ -174,13 +149,13 @@ def test_stale_answers_raise_no_flags(bank):
         "mixing": ["alcohol"],
         "urinary": ["blood"],
     }
-    result = score(bank, chosen(stale))
+    result = score(bank, as_sets(stale))
     assert [f.id for f in result.flags] == ["as_directed"]
     assert result.total == 0
 
 
 def test_time_spent_not_counted_below_weekly_use(bank):
-    result = score(bank, chosen({**LOW, "frequency": "monthly", "time_spent": "most"}))
+    result = score(bank, as_sets({**ALL_CLEAR, "frequency": "monthly", "time_spent": "most"}))
     assert result.total == 3
     assert "time_spent" not in [c.question.id for c in result.counted]
 
@@ -189,7 +164,7 @@ def test_time_spent_not_counted_below_weekly_use(bank):
 
 
 def test_findings_by_domain(bank):
-    result = score(bank, chosen(WEEKLY))
+    result = score(bank, as_sets(WEEKLY))
     findings = {f.domain.id: f for f in result.findings}
     assert {d: f.score for d, f in findings.items()} == {"pattern": 6, "control": 2, "risk": 1}
     assert [f.domain.id for f in result.findings] == ["pattern", "control", "risk"]
@@ -204,7 +179,7 @@ def test_findings_by_domain(bank):
 
 
 def test_counted_lists_every_applicable_answer(bank):
-    result = score(bank, chosen(WEEKLY))
+    result = score(bank, as_sets(WEEKLY))
     assert [c.question.id for c in result.counted] == [
         q.id for q in bank.questions if q.id in WEEKLY
     ]
@@ -216,7 +191,7 @@ def test_counted_lists_every_applicable_answer(bank):
 
 
 def test_multiple_question_sums_its_options(bank):
-    result = score(bank, chosen({**LOW, "urinary": ["urgency", "blood"]}))
+    result = score(bank, as_sets({**ALL_CLEAR, "urinary": ["urgency", "blood"]}))
     urinary = next(c for c in result.counted if c.question.id == "urinary")
     assert urinary.score == 3
     assert result.total == 5
@@ -260,7 +235,7 @@ ASSIST = [
     ("answers", "total", "band", "counted"), [c[1:] for c in ASSIST], ids=[c[0] for c in ASSIST]
 )
 def test_assist_scoring(assist, answers, total, band, counted):
-    result = score(assist, chosen(answers))
+    result = score(assist, as_sets(answers))
     assert result.total == total
     assert result.band.id == band
     assert [c.question.id for c in result.counted] == counted

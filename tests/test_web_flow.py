@@ -5,33 +5,26 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 
-from conftest import csrf_token
+from helpers import ALL_CLEAR, csrf_token, in_bank_order
 
 VOID = {"input", "meta", "link", "img", "br", "hr"}
 
 # A weekly user, every question on their path answered; the total is 14 ('some signs').
-WEEKLY = {
-    "last_use": "past_3_months",
-    "treatment": "no",
-    "frequency": "weekly",
-    "amount": "medium",
-    "tolerance": "somewhat",
-    "craving": "sometimes",
-    "more_than_intended": "sometimes",
-    "cut_down": "no",
-    "time_spent": "some",
-    "responsibilities": "once_twice",
-    "relationships": "no",
-    "others_concern": "no",
-    "coping": "sometimes",
-    "alone": "never",
-    "k_hole": "no",
-    "mixing": ["alcohol", "stimulants"],
-    "urinary": ["none"],
-    "abdominal": "no",
-    "memory": "a_little",
-    "self_harm": "no",
-}
+WEEKLY = in_bank_order(
+    {
+        **ALL_CLEAR,
+        "frequency": "weekly",
+        "amount": "medium",
+        "tolerance": "somewhat",
+        "craving": "sometimes",
+        "more_than_intended": "sometimes",
+        "time_spent": "some",
+        "responsibilities": "once_twice",
+        "coping": "sometimes",
+        "mixing": ["alcohol", "stimulants"],
+        "memory": "a_little",
+    }
+)
 # Between 3 and 12 months ago, so `frequency` and `time_spent` are skipped.
 PAST_YEAR = {**WEEKLY, "last_use": "past_year"}
 

@@ -14,35 +14,29 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import Respondent, csrf_token
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask.testing import FlaskClient
+from helpers import ALL_CLEAR, Respondent, csrf_token, in_bank_order
 
 # A weekly user whose answers include option and question ids that cannot appear by chance.
-ANSWERS = {
-    "last_use": "past_3_months",
-    "treatment": "no",
-    "frequency": "weekly",
-    "amount": "very_large",
-    "tolerance": "somewhat",
-    "craving": "sometimes",
-    "more_than_intended": "sometimes",
-    "cut_down": "no",
-    "time_spent": "some",
-    "responsibilities": "once_twice",
-    "relationships": "no",
-    "others_concern": "no",
-    "coping": "sometimes",
-    "alone": "never",
-    "k_hole": "no",
-    "mixing": ["benzodiazepines", "gabapentinoids"],
-    "urinary": ["pelvic_pain"],
-    "abdominal": "no",
-    "memory": "a_little",
-    "self_harm": "no",
-}
+ANSWERS = in_bank_order(
+    {
+        **ALL_CLEAR,
+        "frequency": "weekly",
+        "amount": "very_large",
+        "tolerance": "somewhat",
+        "craving": "sometimes",
+        "more_than_intended": "sometimes",
+        "time_spent": "some",
+        "responsibilities": "once_twice",
+        "coping": "sometimes",
+        "mixing": ["benzodiazepines", "gabapentinoids"],
+        "urinary": ["pelvic_pain"],
+        "memory": "a_little",
+    }
+)
 SECRETS = [
     "past_3_months",
     "very_large",
