@@ -1,0 +1,94 @@
+"""Helpers for the browser tests: the live app, screenshots, and axe with the WCAG 2.2 AA rules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from helpers import ALL_CLEAR, BANK
+
+from screening import drafts
+from screening.bank import load_bank
+from screening.flow import parse_answers
+
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOT_DIR", Path(__file__).parents[2] / "build/screenshots")
+)
+
+
+# Answers for the pages the tests open directly, with the answers already in the cookie.
+WEEKLY = {**ALL_CLEAR, "frequency": "weekly", "time_spent": "some", "craving": "sometimes"}
+MANY_SIGNS_IN_CRISIS = {
+    **ALL_CLEAR,
+    "frequency": "daily",
+    "time_spent": "most",
+    "amount": "very_large",
+    "craving": "always",
+    "more_than_intended": "often",
+    "cut_down": "recent",
+    "coping": "always",
+    "alone": "often",
+    "mixing": ["alcohol", "benzodiazepines"],
+    "urinary": ["urgency", "blood"],
+    "abdominal": "often",
+    "memory": "a_lot",
+    "self_harm": "often",
+}
+AS_DIRECTED = {
+    "last_use": "past_3_months",
+    "treatment": "as_directed",
+    "treatment_signs": ["want_more"],
+    "self_harm": "rather_not_say",
+}
+NEVER = {"last_use": "never", "self_harm": "no"}
+ORDER = [q.id for q in load_bank(BANK).questions]
+BEFORE_MIXING = {q: a for q, a in WEEKLY.items() if ORDER.index(q) < ORDER.index("mixing")}
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "rules": {"target-size": {"enabled": True}},
+}
+AXE_RULES_RUN: set[str] = set()  # every rule axe ran during the session, for the summary
+
+
+class LiveApp:
+    """The app served on 127.0.0.1 in this process, so tests can also prepare cookies."""
+
+    def __init__(self, app, url: str):
+        self.app = app
+        self.url = url
+
+    def draft_cookie(self, answers: dict[str, str | list[str]]) -> dict:
+        """A cookie holding these answers, encrypted as the app itself would do it."""
+        with self.app.test_request_context():
+            value = drafts.encode(parse_answers(self.app.extensions["screening"].bank, answers))
+        return {"name": drafts.COOKIE, "value": value, "url": self.url}
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core on the page; return one line per violation (empty when the page passes)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS).response
+    for kind in ("passes", "violations", "incomplete", "inapplicable"):
+        AXE_RULES_RUN.update(rule["id"] for rule in results[kind])
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in results["violations"]
+    ]

@@ -1,0 +1,131 @@
+"""Whole checks the way people do them: keyboard only, JavaScript off, printed, and in private."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browsing import MANY_SIGNS_IN_CRISIS, PHONE, SCREENSHOTS
+
+from screening.site import load_region
+
+FOCUSED_IS_VISIBLE = """() => {
+  const style = getComputedStyle(document.activeElement);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  return outline || style.boxShadow !== 'none';
+}"""
+
+
+def tab_to(page, selector: str, limit: int = 30) -> None:
+    """Press Tab until `selector` has focus, checking every stop shows where focus is."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUSED_IS_VISIBLE), page.evaluate("document.activeElement.outerHTML")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_keyboard_only_check(browser, live):
+    context = browser.new_context(viewport=PHONE, base_url=live.url)
+    page = context.new_page()
+    page.goto("/")
+    tab_to(page, "button.button--start")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/questions/last_use")
+
+    tab_to(page, "button[type=submit]")  # Continue with nothing chosen
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+
+    asked = []
+    while "/questions/" in page.url:
+        question = page.url.rsplit("/", 1)[-1]
+        asked.append(question)
+        tab_to(page, f"input[name={question}]")  # the first option
+        page.keyboard.press("Space")
+        tab_to(page, "button[type=submit]")
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url, q=question: not url.endswith(f"/{q}"))
+    assert len(asked) == 19  # the first option everywhere: once or twice, no treatment
+    tab_to(page, "form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/result")
+    assert page.locator("h1").inner_text() == "Your result"
+    context.close()
+
+
+def test_check_without_javascript(browser, live):
+    context = browser.new_context(viewport=PHONE, base_url=live.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_role("button", name="Continue").click()
+    assert page.title().startswith("Error: ")
+    choices = {"last_use": "past_year", "treatment": "no", "mixing": "none", "urinary": "none"}
+    while "/questions/" in page.url:
+        question = page.url.rsplit("/", 1)[-1]
+        option = choices.get(question)
+        label = page.locator(f"label[for={question}-{option}]" if option else "label").first
+        label.click()
+        page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="See your result").click()
+    assert page.url.endswith("/result")
+    assert "fewer signs of risk" in page.locator("#band").inner_text()
+    assert page.locator("[data-print]").is_hidden()  # the Print button needs JavaScript
+    assert "Print option" in page.content()  # so the page says how to print instead
+    page.get_by_role("button", name="Clear my answers and start again").click()
+    assert "Your answers have been cleared." in page.content()
+    context.close()
+
+
+def test_result_prints_cleanly(browser, live):
+    context = browser.new_context(viewport=PHONE, base_url=live.url)
+    context.add_cookies([live.draft_cookie(MANY_SIGNS_IN_CRISIS)])
+    page = context.new_page()
+    page.goto("/result")
+    page.emulate_media(media="print")
+    for hidden in ["header", "footer", ".back-link", "button", "form"]:
+        items = page.locator(hidden)
+        assert all(items.nth(i).is_hidden() for i in range(items.count())), hidden
+    headings = page.locator("main :is(h1, h2, h3):not(.no-print *)")
+    assert headings.count() > 10
+    assert all(headings.nth(i).is_visible() for i in range(headings.count()))
+    text = page.locator("main").inner_text()
+    for phone in (r.phone for r in load_region("us").resources if r.phone):
+        assert phone in text
+    assert page.locator(".finding").count() >= 4
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(SCREENSHOTS / "result-print.pdf"))
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_journey_stays_on_this_site_and_keeps_no_readable_answers(browser, live, javascript):
+    context = browser.new_context(viewport=PHONE, base_url=live.url, java_script_enabled=javascript)
+    requests = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_role("button", name="Start now").click()
+    chosen = []
+    while "/questions/" in page.url:
+        option = page.locator("input[type=radio], input[type=checkbox]").first
+        chosen.append(option.get_attribute("value"))
+        option.check()
+        page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="See your result").click()
+    assert page.url.endswith("/result")
+
+    assert requests and all(url.startswith(live.url + "/") for url in requests), requests
+    # Answers short enough to occur by chance in random ciphertext ("no") prove nothing.
+    telling = {answer for answer in chosen if len(answer) >= 5}
+    assert {"past_3_months", "once_twice", "alcohol", "urgency"} <= telling
+    assert not any(re.search(rf"\b{re.escape(a)}\b", url) for url in requests for a in telling)
+    stored = " ".join(f"{c['name']}={c['value']}" for c in context.cookies())
+    assert not any(answer in stored for answer in telling)
+    assert not any(question in stored for question in ("last_use", "self_harm", "mixing"))
+    if javascript:
+        assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    context.close()

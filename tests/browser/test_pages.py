@@ -1,0 +1,155 @@
+"""Every page a person can meet, at phone and desktop width: axe, no sideways scroll, targets."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+
+import pytest
+from browsing import (
+    ALL_CLEAR,
+    AS_DIRECTED,
+    BEFORE_MIXING,
+    MANY_SIGNS_IN_CRISIS,
+    NEVER,
+    WEEKLY,
+    axe_violations,
+    screenshot,
+)
+
+
+def goto(path: str) -> Callable:
+    return lambda page: page.goto(path)
+
+
+def submit_empty(path: str) -> Callable:
+    def run(page):
+        page.goto(path)
+        page.get_by_role("button", name="Continue").click()
+
+    return run
+
+
+def both_none_and_alcohol(page):
+    page.goto("/questions/mixing")
+    page.check("#mixing-alcohol")
+    page.check("#mixing-none")
+    page.get_by_role("button", name="Continue").click()
+
+
+def tampered(page):
+    page.goto("/questions/last_use")
+    page.eval_on_selector("#last_use-never", "input => { input.value = 'made_up' }")
+    page.check("#last_use-never")
+    page.get_by_role("button", name="Continue").click()
+
+
+def without_csrf_token(page):
+    page.goto("/questions/last_use")
+    page.eval_on_selector("input[name=csrf_token]", "input => input.remove()")
+    page.check("#last_use-never")
+    page.get_by_role("button", name="Continue").click()
+
+
+def oversized(page):
+    page.goto("/questions/last_use")
+    big = "form => form.insertAdjacentHTML('beforeend', `<textarea name=x>${'x'.repeat(70000)}`)"
+    page.eval_on_selector("form", big)
+    page.check("#last_use-never")
+    page.get_by_role("button", name="Continue").click()
+
+
+# name -> (answers already given, or None for no check in progress; how to reach the page)
+PAGES: dict[str, tuple[dict | None, Callable]] = {
+    "start": (None, goto("/")),
+    "start-after-expiry": (None, goto("/questions/last_use")),
+    "question-radios": ({}, goto("/questions/last_use")),
+    "question-checkboxes": (BEFORE_MIXING, goto("/questions/mixing")),
+    "question-error": ({}, submit_empty("/questions/last_use")),
+    "question-checkboxes-error": (BEFORE_MIXING, both_none_and_alcohol),
+    "check-answers": (WEEKLY, goto("/check-answers")),
+    "result-fewer-signs": (ALL_CLEAR, goto("/result")),
+    "result-some-signs": (WEEKLY, goto("/result")),
+    "result-many-signs-urgent": (MANY_SIGNS_IN_CRISIS, goto("/result")),
+    "result-in-treatment": (AS_DIRECTED, goto("/result")),
+    "result-never-used": (NEVER, goto("/result")),
+    "privacy": (None, goto("/privacy")),
+    "error-400-tampered": ({}, tampered),
+    "error-400-csrf": ({}, without_csrf_token),
+    "error-404": (None, goto("/no-such-page")),
+    "error-405": (None, goto("/start")),
+    "error-413": ({}, oversized),
+    "error-500": (None, goto("/test-only/fail")),
+}
+EXPECTED_HEADING = {
+    "start-after-expiry": "Check your ketamine use",
+    "question-error": "When did you last use ketamine?",
+    "result-many-signs-urgent": "Your result",
+    "error-400-tampered": "Something was wrong with what was sent",
+    "error-400-csrf": "The page was open for a long time",
+    "error-404": "Page not found",
+    "error-405": "That did not work",
+    "error-413": "Too much was sent",
+    "error-500": "Sorry, there is a problem with the service",
+}
+
+
+def open_page(browser, live, name: str, size: dict):
+    answers, reach = PAGES[name]
+    context = browser.new_context(viewport=size, base_url=live.url)
+    if answers is not None:
+        context.add_cookies([live.draft_cookie(answers)])
+    page = context.new_page()
+    reach(page)
+    page.wait_for_load_state()
+    return context, page
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_is_accessible(browser, live, viewport, name):
+    width_name, size = viewport
+    context, page = open_page(browser, live, name, size)
+    try:
+        screenshot(page, f"{name}-{width_name}")
+        if name in EXPECTED_HEADING:  # the state was reached, not some other page
+            assert page.locator("h1").first.inner_text() == EXPECTED_HEADING[name]
+        assert axe_violations(page) == []
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {size['width']}px"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["question-radios", "question-checkboxes", "result-some-signs"])
+def test_controls_are_at_least_24px(browser, live, name):
+    """WCAG 2.5.8: every control a person taps is at least 24 by 24 CSS pixels."""
+    context, page = open_page(browser, live, name, {"width": 360, "height": 740})
+    try:
+        controls = page.locator("main input:not([type=hidden]), main button:visible, .back-link")
+        assert controls.count() > 0
+        for box in (controls.nth(i).bounding_box() for i in range(controls.count())):
+            assert box["width"] >= 24 and box["height"] >= 24, box
+    finally:
+        context.close()
+
+
+def test_axe_checks_target_size(browser, live):
+    """The target-size rule is off in axe by default; make sure this suite really runs it."""
+    from browsing import AXE_RULES_RUN
+
+    context, page = open_page(browser, live, "question-radios", {"width": 360, "height": 740})
+    try:
+        axe_violations(page)
+    finally:
+        context.close()
+    assert "target-size" in AXE_RULES_RUN
+
+
+def test_harness_uses_debian_chromium_and_axe_reports_violations(browser, page):
+    """Guards against a vacuous suite: the browser is the system one, and axe does find faults."""
+    from browsing import CHROMIUM
+
+    installed = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout
+    assert browser.version in installed
+    page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
+    assert any(line.startswith("image-alt") for line in axe_violations(page))
