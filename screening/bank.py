@@ -78,11 +78,15 @@ class Text(Model):
         return wording.get(language) or wording.get("") or next(iter(wording.values()))
 
 
+DONT_KNOW = "dont_know"  # the option id of the "I don't know" the engine adds for proxy mode
+
+
 class Option(Model):
     id: Id
     label: Text
     score: int
     exclusive: bool = False  # "None of these": cannot be chosen with another option
+    modes: tuple[Literal[MODES], ...] | None = None  # type: ignore[valid-type]  # None: every mode
 
 
 class Question(Model):
@@ -95,10 +99,15 @@ class Question(Model):
     error: Text | None = None  # what to say when no answer is given
     options: tuple[Option, ...] = Field(min_length=2)
     show_if: Condition | None = None
+    dont_know: bool = True  # offer "I don't know" in proxy mode (not for questions to the proxy)
     source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    def options_for(self, mode: str) -> tuple[Option, ...]:
+        """The options a person answering in `mode` is offered."""
+        return tuple(o for o in self.options if o.modes is None or mode in o.modes)
 
     @property
     def score_range(self) -> tuple[int, int]:
@@ -139,11 +148,38 @@ class Bank(Model):
     result_note: Text  # on every result: what the score can and cannot say
     language: str = "en"
     modes: tuple[Literal[MODES], ...] = ("self",)  # type: ignore[valid-type]
+    # The question whose option ids are the modes: who the answers are about.
+    mode_question: Id | None = None
+    dont_know_label: Text | None = None  # the label of "I don't know" in proxy mode
+    unknown_note: Text | None = None  # on a result with "I don't know" answers
     minutes: int = Field(default=5, ge=1)
     domains: tuple[Domain, ...] = Field(min_length=1)
     questions: tuple[Question, ...] = Field(min_length=1)
     bands: tuple[Band, ...] = Field(min_length=1)
     flags: tuple[Flag, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _add_dont_know(cls, raw: Any) -> Any:
+        """In a bank with proxy mode, give each question an exclusive 'I don't know' there."""
+        if not isinstance(raw, Mapping) or "other" not in (raw.get("modes") or ()):
+            return raw
+        label = raw.get("dont_know_label") or "I don't know"
+        extra = {"id": DONT_KNOW, "label": label, "score": 0, "exclusive": True, "modes": ["other"]}
+        questions = [
+            {**q, "options": [*q["options"], extra]}
+            if isinstance(q, Mapping)
+            and q.get("dont_know", True)
+            and isinstance(q.get("options"), list)
+            else q
+            for q in raw.get("questions") or ()
+        ]
+        return {**raw, "questions": questions}
+
+    def mode_of(self, answers: Mapping[str, frozenset[str]]) -> str:
+        """Whose use the answers are about: the mode question's answer, else 'self'."""
+        chosen = answers.get(self.mode_question or "", frozenset())
+        return next(iter(chosen), "self")
 
     @cached_property
     def by_id(self) -> dict[str, Question]:
@@ -186,7 +222,7 @@ def check(bank: Bank) -> Iterator[Problem]:
         if question.domain not in domains:
             yield Problem((*at, "domain"), f"unknown domain {question.domain!r}")
         for j, option in enumerate(question.options):
-            if option.exclusive and question.type != "multiple":
+            if option.exclusive and question.type != "multiple" and option.id != DONT_KNOW:
                 yield Problem(
                     (*at, "options", j), "only a 'multiple' question has exclusive options"
                 )
@@ -205,6 +241,7 @@ def check(bank: Bank) -> Iterator[Problem]:
         for sub, leaf in leaves(flag.when):
             yield from _leaf_refs(bank, leaf, ("flags", i, "when", *sub))
     yield from _band_problems(bank)
+    yield from _mode_question_problems(bank)
     for loc, text in _texts(bank, ()):
         for mode in bank.modes:
             if not text.has_mode(mode):
@@ -227,6 +264,27 @@ def _leaf_refs(bank: Bank, leaf: Any, at: tuple) -> Iterator[Problem]:
     for value in sorted(leaf.values):
         if question.option(value) is None:
             yield Problem(at, f"question {leaf.question!r} has no option {value!r}")
+
+
+def _mode_question_problems(bank: Bank) -> Iterator[Problem]:
+    if bank.mode_question is None:
+        if len(bank.modes) > 1:
+            yield Problem(("modes",), "a bank with several modes needs a mode_question")
+        return
+    question = bank.by_id.get(bank.mode_question)
+    if question is None:
+        yield Problem(("mode_question",), f"unknown question {bank.mode_question!r}")
+        return
+    at = ("questions", bank.questions.index(question))
+    ids = {o.id for o in question.options_for("self")}
+    if bank.questions[0] is not question or question.show_if is not None:
+        yield Problem(at, "the mode question must be the first question, always asked")
+    if ids != set(bank.modes) or question.type != "single" or question.dont_know:
+        yield Problem(
+            at,
+            f"the mode question needs one option per mode ({', '.join(bank.modes)}), "
+            "type single and dont_know: false",
+        )
 
 
 def _band_problems(bank: Bank) -> Iterator[Problem]:

@@ -17,7 +17,7 @@ class Content:
     bank: Bank
     site: Site
     region: Region
-    forms: dict[str, type[QuestionForm]]
+    forms: dict[tuple[str, str], type[QuestionForm]]  # by (mode, question id)
 
 
 def init_app(app: Flask) -> None:

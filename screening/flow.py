@@ -35,7 +35,26 @@ def parse_answers(bank: Bank, raw: Mapping[str, Iterable[str] | str]) -> dict[st
         if chosen & exclusive and len(chosen) > 1:
             raise AnswerError(f"question {question_id!r}: an exclusive option stands alone")
         answers[question_id] = chosen
+    mode = bank.mode_of(answers)
+    for question_id, chosen in answers.items():
+        offered = {o.id for o in bank.by_id[question_id].options_for(mode)}
+        if not chosen <= offered:
+            extra = sorted(chosen - offered)[0]
+            raise AnswerError(f"question {question_id!r}: {extra!r} is not offered to {mode!r}")
     return answers
+
+
+def record(
+    bank: Bank, answers: Answers, question_id: str, chosen: frozenset[str]
+) -> dict[str, frozenset[str]]:
+    """Add one answer and drop answers that no longer apply.
+
+    A new answer to the mode question starts the rest afresh: every question's wording and
+    meaning depend on whose use it is about.
+    """
+    if question_id == bank.mode_question and answers.get(question_id) != chosen:
+        return {question_id: chosen}
+    return prune(bank, {**answers, question_id: chosen})
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,13 @@ class QuestionForm(FlaskForm):
 
     answer: Field
     question: Question
+    mode: str
 
     def unexpected_input(self, formdata: MultiDict) -> bool:
         """Say whether the post holds fields or values that no honest page could send."""
         allowed = {self.answer.name, "csrf_token"}
         values = formdata.getlist(self.answer.name)
-        options = {o.id for o in self.question.options}
+        options = {o.id for o in self.question.options_for(self.mode)}
         return (
             any(name not in allowed for name in formdata)
             or any(v not in options for v in values)
@@ -54,36 +55,37 @@ def _exclusive_alone(question: Question) -> Callable[[FlaskForm, Field], None]:
     return check
 
 
-def _single(question: Question) -> Field:
+def _single(question: Question, mode: str) -> Field:
     return RadioField(
         name=question.id,
-        choices=[o.id for o in question.options],
+        choices=[o.id for o in question.options_for(mode)],
         validators=[InputRequired(REQUIRED)],
     )
 
 
-def _multiple(question: Question) -> Field:
+def _multiple(question: Question, mode: str) -> Field:
     return SelectMultipleField(
         name=question.id,
-        choices=[o.id for o in question.options],
+        choices=[o.id for o in question.options_for(mode)],
         validators=[InputRequired(REQUIRED), _exclusive_alone(question)],
     )
 
 
-# How each question type the bank accepts becomes a form field.
-FIELD_BUILDERS: dict[str, Callable[[Question], Field]] = {
+# How each question type the bank accepts becomes a form field, with the options of a mode.
+FIELD_BUILDERS: dict[str, Callable[[Question, str], Field]] = {
     "single": _single,
     "multiple": _multiple,
 }
 
 
-def build_forms(bank: Bank) -> dict[str, type[QuestionForm]]:
-    """Build a form class per question, once at start-up."""
+def build_forms(bank: Bank) -> dict[tuple[str, str], type[QuestionForm]]:
+    """Build a form class per mode and question, once at start-up."""
     return {
-        q.id: type(
-            f"Form_{q.id}",
+        (mode, q.id): type(
+            f"Form_{mode}_{q.id}",
             (QuestionForm,),
-            {"answer": FIELD_BUILDERS[q.type](q), "question": q},
+            {"answer": FIELD_BUILDERS[q.type](q, mode), "question": q, "mode": mode},
         )
+        for mode in bank.modes
         for q in bank.questions
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .bank import FLAG_LEVELS, Band, Bank, Domain, Flag, Option, Question
+from .bank import DONT_KNOW, FLAG_LEVELS, Band, Bank, Domain, Flag, Option, Question
 from .conditions import Answers
 from .flow import known_answers, prune
 
@@ -47,6 +47,9 @@ class Result:
     findings: tuple[Finding, ...]
     flags: tuple[Flag, ...]
     counted: tuple[Counted, ...]
+    mode: str = "self"
+    unknown: tuple[Question, ...] = ()  # answered "I don't know": they count for nothing
+    could_be_unknown: int = 0  # how many of the questions asked offered "I don't know"
 
     def flags_at(self, level: str) -> tuple[Flag, ...]:
         return tuple(f for f in self.flags if f.level == level)
@@ -77,4 +80,15 @@ def score(bank: Bank, answers: Answers) -> Result:
         (f for f in bank.flags if f.when.evaluate(known)),
         key=lambda f: FLAG_LEVELS.index(f.level),
     )
-    return Result(total, bank.band_for(total), tuple(findings), tuple(flags), counted)
+    mode = bank.mode_of(applicable)
+    offered = [c.question for c in counted if c.question.option(DONT_KNOW) is not None]
+    return Result(
+        total,
+        bank.band_for(total),
+        tuple(findings),
+        tuple(flags),
+        counted,
+        mode=mode,
+        unknown=tuple(q for q in offered if DONT_KNOW in applicable[q.id]),
+        could_be_unknown=len(offered) if mode == "other" else 0,
+    )

@@ -28,7 +28,11 @@ SETTINGS = (
         "Signs and encrypts cookies. Required outside development; the same on every worker.",
     ),
     Setting("BANK", str(PROJECT_DIR / "questions.yaml"), "The question bank file."),
-    Setting("SITE", None, "Your deployment file: your service's details and region."),
+    Setting(
+        "SITE",
+        None,
+        "Your deployment file: your service's details and region (instance/site.yaml).",
+    ),
     Setting("DATABASE", None, "The SQLite database file (default: instance/screening.sqlite3)."),
     Setting("DRAFT_MINUTES", 30, "Answers in progress are cleared after this many idle minutes."),
     Setting("DEVELOPMENT", False, "Development mode: a generated secret, cookies over plain http."),
@@ -43,7 +47,10 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.from_prefixed_env(PREFIX)
     app.config.from_mapping(overrides or {})
     config = app.config
-    config["DATABASE"] = config["DATABASE"] or str(Path(app.instance_path) / "screening.sqlite3")
+    instance = Path(app.instance_path)
+    config["DATABASE"] = config["DATABASE"] or str(instance / "screening.sqlite3")
+    if config["SITE"] is None and (instance / "site.yaml").exists():
+        config["SITE"] = str(instance / "site.yaml")
     development = bool(config["DEVELOPMENT"] or config.get("TESTING"))
     config.update(
         SESSION_COOKIE_SECURE=not development,

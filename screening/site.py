@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, Field, StringConstraints, ValidationError
 
 from .bank import HELP_TAGS, Id, Model, Text
 from .source import Problem, describe, problems_from, read_yaml
@@ -14,6 +15,15 @@ from .source import Problem, describe, problems_from, read_yaml
 REGIONS_DIR = Path(__file__).parent / "regions"
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _web_address(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/]+\.[^\s]+", value):
+        raise ValueError("must be a full web address, starting with https://")
+    return value
+
+
+WebAddress = Annotated[str, AfterValidator(_web_address)]
 
 
 class Contact(Model):
@@ -24,7 +34,7 @@ class Contact(Model):
     phone: Line | None = None
     text: Line | None = None  # a number that takes text messages
     email: Line | None = None
-    web: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    web: WebAddress | None = None
     hours: Line | None = None
 
     @property

@@ -66,12 +66,12 @@ def question(question_id: str):
     changing = "change" in request.args
     if not flow.can_ask(bank, answers, question_id):
         return redirect(_next_url(answers, changing))
-    form: QuestionForm = content().forms[question_id]()
+    form: QuestionForm = content().forms[g.mode, question_id]()
     if form.is_submitted():
         if form.unexpected_input(request.form):
             abort(400)
         if form.validate():
-            answers = flow.prune(bank, {**answers, question_id: form.chosen()})
+            answers = flow.record(bank, answers, question_id, form.chosen())
             drafts.save(answers)
             if changing:
                 return redirect(_next_url(answers, changing=True))
@@ -88,9 +88,10 @@ def question(question_id: str):
     return render_template(
         "check/question.html",
         question=q,
+        options=q.options_for(g.mode),
         form=form,
         chosen=chosen,
-        error=_error_message(q, form.answer.errors),
+        error=_error_message(q, form.answer.errors, chosen),
         back=back,
         position=position,
         total=total,
@@ -146,6 +147,7 @@ def _answers_or_restart() -> dict[str, frozenset[str]] | Response:
     if answers is None:
         flash(RESTART_MESSAGE.format(minutes=current_app.config["DRAFT_MINUTES"]))
         return redirect(url_for(".start"))
+    g.mode = content().bank.mode_of(answers)  # wording and options follow whose use it is
     return answers
 
 
@@ -169,10 +171,10 @@ def _next_url(answers: dict[str, frozenset[str]], changing: bool = False) -> str
     return _question_url(following, changing) if following else url_for(".check_answers")
 
 
-def _error_message(question: Question, errors: list[str]) -> str | None:
+def _error_message(question: Question, errors: list[str], chosen: frozenset[str]) -> str | None:
     if not errors:
         return None
     if EXCLUSIVE in errors:
-        exclusive = next(o for o in question.options if o.exclusive)
-        return f"Select '{translate(exclusive.label)}', or select the answers that apply, not both"
+        alone = next(o for o in question.options if o.exclusive and o.id in chosen)
+        return f"Select '{translate(alone.label)}' on its own, or select the answers that apply"
     return translate(question.error) or "Select an answer"

@@ -20,6 +20,7 @@ ASSIST = Path(__file__).parent / "banks" / "assist.yaml"
 # (once or twice) scores, so the total is 2. `time_spent` is asked only after weekly or daily
 # use, so it is not here: add it wherever `frequency` becomes weekly or daily.
 ALL_CLEAR = {
+    "respondent": "self",
     "last_use": "past_3_months",
     "treatment": "no",
     "frequency": "once_twice",

@@ -121,7 +121,9 @@ def test_check_still_works_when_the_database_cannot_be_created(tmp_path, no_env,
     with caplog.at_level(logging.WARNING, logger="screening.store"):
         app = create_app({"TESTING": True, "SECRET_KEY": KEY, "DATABASE": str(database)})
         respondent = Respondent(app.test_client())
-        response = respondent.answer_all({"last_use": "never", "self_harm": "no"})
+        response = respondent.answer_all(
+            {"respondent": "self", "last_use": "never", "self_harm": "no"}
+        )
         assert response.location == "/check-answers"
         result = respondent.finish()
     assert result.status_code == 200

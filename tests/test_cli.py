@@ -57,22 +57,22 @@ def test_check_shipped_bank(invoke):
     result = invoke("bank", "check", BANK)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        f"{BANK}: valid (ketamine_self_check version 1.0.0)",
-        "  21 questions in 7 domains",
-        "  5 paths through the questions: shortest 2, longest 20",
+        f"{BANK}: valid (ketamine_self_check version 2.0.0)",
+        "  25 questions in 7 domains",
+        "  10 paths through the questions: shortest 3, longest 24",
         "  totals from 0 to 56",
         "  band fewer_signs: 0 to 4",
         "  band some_signs: 5 to 19",
         "  band many_signs: 20 to 56",
-        "  14 flags",
+        "  19 flags",
     ]
 
 
 def test_check_defaults_to_shipped_bank(invoke):
     result = invoke("bank", "check")
     assert result.exit_code == 0, result.output
-    assert "valid (ketamine_self_check version 1.0.0)" in result.output
-    assert "  21 questions in 7 domains" in result.output
+    assert "valid (ketamine_self_check version 2.0.0)" in result.output
+    assert "  25 questions in 7 domains" in result.output
 
 
 def test_check_assist(invoke):
@@ -124,7 +124,7 @@ def test_score_shipped_bank(invoke, tmp_path):
     result = invoke("bank", "score", write_json(tmp_path, WEEKLY))
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["bank"] == {"id": "ketamine_self_check", "version": "1.0.0"}
+    assert report["bank"] == {"id": "ketamine_self_check", "version": "2.0.0"}
     assert report["total"] == 9
     assert report["band"] == "some_signs"
     assert report["flags"] == []
@@ -143,7 +143,7 @@ def test_score_lists_flags_in_order(invoke, tmp_path):
 
 
 def test_score_ignores_answers_that_do_not_apply(invoke, tmp_path):
-    answers = {"last_use": "never", "self_harm": "no", "frequency": "daily"}
+    answers = {"respondent": "self", "last_use": "never", "self_harm": "no", "frequency": "daily"}
     result = invoke("bank", "score", write_json(tmp_path, answers))
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -152,7 +152,7 @@ def test_score_ignores_answers_that_do_not_apply(invoke, tmp_path):
         "fewer_signs",
         ["no_recent_use"],
     )
-    assert report["counted"] == {"last_use": 0, "self_harm": 0}
+    assert report["counted"] == {"respondent": 0, "last_use": 0, "self_harm": 0}
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,9 @@ from screening.flow import (
 CONDITION = TypeAdapter(Condition)
 
 
+# The answer that starts every journey about one's own use.
+SELF = {"respondent": "self"}
+
 # Every question a past-3-months user who is not in treatment is asked, in bank order.
 USER = in_bank_order(
     {
@@ -103,14 +106,17 @@ def test_walk_before_any_answer(bank):
     steps = walk(bank, {})
     assert [s.question.id for s in steps] == [q.id for q in bank.questions]
     relevant = {s.question.id: s.relevant for s in steps}
+    assert relevant["respondent"] is True
     assert relevant["last_use"] is True and relevant["self_harm"] is True
+    assert relevant["relationship"] is None and relevant["confidence"] is None
     assert relevant["treatment"] is None and relevant["time_spent"] is None
     assert all(s.answer is None for s in steps)
 
 
 def test_walk_after_gate_answers(bank):
-    steps = walk(bank, as_sets({"last_use": "past_year", "treatment": "no"}))
+    steps = walk(bank, as_sets({**SELF, "last_use": "past_year", "treatment": "no"}))
     relevant = {s.question.id: s.relevant for s in steps}
+    assert relevant["relationship"] is False and relevant["confidence"] is False
     assert relevant["treatment_signs"] is False
     assert relevant["frequency"] is False  # only for use in the past 3 months
     assert relevant["time_spent"] is False  # depends on frequency, which was skipped
@@ -118,7 +124,7 @@ def test_walk_after_gate_answers(bank):
 
 
 def test_walk_ignores_answers_to_skipped_questions(bank):
-    answers = as_sets({"last_use": "never", "frequency": "daily"})
+    answers = as_sets({**SELF, "last_use": "never", "frequency": "daily"})
     steps = {s.question.id: s for s in walk(bank, answers)}
     assert steps["frequency"].relevant is False
     assert steps["frequency"].answer is None
@@ -127,12 +133,13 @@ def test_walk_ignores_answers_to_skipped_questions(bank):
 @pytest.mark.parametrize(
     ("answers", "expected"),
     [
-        ({}, "last_use"),
-        ({"last_use": "never"}, "self_harm"),
-        ({"last_use": "never", "self_harm": "no"}, None),
-        ({"last_use": "past_3_months"}, "treatment"),
-        ({"last_use": "past_year", "treatment": "no"}, "amount"),
-        ({"last_use": "past_year", "treatment": "as_directed"}, "treatment_signs"),
+        ({}, "respondent"),
+        (SELF, "last_use"),
+        ({**SELF, "last_use": "never"}, "self_harm"),
+        ({**SELF, "last_use": "never", "self_harm": "no"}, None),
+        ({**SELF, "last_use": "past_3_months"}, "treatment"),
+        ({**SELF, "last_use": "past_year", "treatment": "no"}, "amount"),
+        ({**SELF, "last_use": "past_year", "treatment": "as_directed"}, "treatment_signs"),
         ({**USER, "time_spent": None}, "time_spent"),
         ({**USER, "frequency": "monthly", "time_spent": None, "self_harm": None}, "self_harm"),
         (USER, None),
@@ -147,14 +154,19 @@ def test_first_unanswered(bank, answers, expected):
 @pytest.mark.parametrize(
     ("answers", "after", "expected"),
     [
-        ({"last_use": "never"}, "last_use", "self_harm"),
-        ({"last_use": "past_3_months", "treatment": "as_directed"}, "treatment", "treatment_signs"),
+        (SELF, "respondent", "last_use"),
+        ({**SELF, "last_use": "never"}, "last_use", "self_harm"),
         (
-            {"last_use": "past_3_months", "treatment": "as_directed"},
+            {**SELF, "last_use": "past_3_months", "treatment": "as_directed"},
+            "treatment",
+            "treatment_signs",
+        ),
+        (
+            {**SELF, "last_use": "past_3_months", "treatment": "as_directed"},
             "treatment_signs",
             "self_harm",
         ),
-        ({"last_use": "past_year", "treatment": "no"}, "treatment", "amount"),
+        ({**SELF, "last_use": "past_year", "treatment": "no"}, "treatment", "amount"),
         ({**USER, "frequency": "monthly"}, "cut_down", "responsibilities"),
         (USER, "cut_down", "time_spent"),
         (USER, "self_harm", None),
@@ -168,13 +180,18 @@ def test_next_question(bank, answers, after, expected):
 @pytest.mark.parametrize(
     ("answers", "before", "expected"),
     [
-        ({"last_use": "never"}, "self_harm", "last_use"),
-        ({"last_use": "past_3_months", "treatment": "as_directed"}, "self_harm", "treatment_signs"),
-        ({"last_use": "past_year", "treatment": "no"}, "amount", "treatment"),
+        ({**SELF, "last_use": "never"}, "self_harm", "last_use"),
+        (
+            {**SELF, "last_use": "past_3_months", "treatment": "as_directed"},
+            "self_harm",
+            "treatment_signs",
+        ),
+        ({**SELF, "last_use": "past_year", "treatment": "no"}, "amount", "treatment"),
         ({**USER, "frequency": "monthly"}, "responsibilities", "cut_down"),
         (USER, "responsibilities", "time_spent"),
         (USER, "self_harm", "memory"),
-        (USER, "last_use", None),
+        (USER, "last_use", "respondent"),  # relationship and contact are only for 'other'
+        (USER, "respondent", None),
     ],
 )
 def test_previous_question(bank, answers, before, expected):
@@ -185,15 +202,18 @@ def test_previous_question(bank, answers, before, expected):
 @pytest.mark.parametrize(
     ("answers", "question", "expected"),
     [
-        ({}, "last_use", True),
-        ({}, "self_harm", False),  # last_use comes first and is not answered
-        ({"last_use": "never"}, "self_harm", True),
-        ({"last_use": "never"}, "treatment", False),  # does not apply
-        ({"last_use": "never"}, "frequency", False),
-        ({"last_use": "past_3_months"}, "treatment", True),
-        ({"last_use": "past_3_months"}, "frequency", False),  # treatment not answered yet
-        ({"last_use": "past_3_months", "treatment": "no"}, "frequency", True),
-        ({"last_use": "past_3_months", "treatment": "no"}, "amount", False),
+        ({}, "respondent", True),
+        ({}, "last_use", False),  # respondent comes first and is not answered
+        (SELF, "last_use", True),
+        (SELF, "relationship", False),  # only asked about someone else
+        (SELF, "self_harm", False),  # last_use comes first and is not answered
+        ({**SELF, "last_use": "never"}, "self_harm", True),
+        ({**SELF, "last_use": "never"}, "treatment", False),  # does not apply
+        ({**SELF, "last_use": "never"}, "frequency", False),
+        ({**SELF, "last_use": "past_3_months"}, "treatment", True),
+        ({**SELF, "last_use": "past_3_months"}, "frequency", False),  # treatment not answered yet
+        ({**SELF, "last_use": "past_3_months", "treatment": "no"}, "frequency", True),
+        ({**SELF, "last_use": "past_3_months", "treatment": "no"}, "amount", False),
         (USER, "self_harm", True),
         (USER, "treatment_signs", False),
         ({}, "no_such_question", False),
@@ -206,16 +226,18 @@ def test_can_ask(bank, answers, question, expected):
 @pytest.mark.parametrize(
     ("answers", "question", "expected"),
     [
-        ({}, "last_use", (1, 21)),  # every question may still apply
-        ({"last_use": "never"}, "self_harm", (2, 2)),
-        ({"last_use": "past_3_months"}, "treatment", (2, 21)),
-        ({"last_use": "past_3_months", "treatment": "no"}, "frequency", (3, 20)),
-        ({"last_use": "past_3_months", "treatment": "no", "frequency": "once_twice"}, "amount",
-         (4, 19)),
-        ({"last_use": "past_3_months", "treatment": "no", "frequency": "daily"}, "amount",
-         (4, 20)),
-        ({"last_use": "past_year", "treatment": "as_directed"}, "treatment_signs", (3, 4)),
-        (USER, "self_harm", (20, 20)),
+        ({}, "respondent", (1, 25)),  # every question may still apply
+        (SELF, "last_use", (2, 22)),  # every question but the three about someone else
+        ({**SELF, "last_use": "never"}, "self_harm", (3, 3)),
+        ({**SELF, "last_use": "past_3_months"}, "treatment", (3, 22)),
+        ({**SELF, "last_use": "past_3_months", "treatment": "no"}, "frequency", (4, 21)),
+        ({**SELF, "last_use": "past_3_months", "treatment": "no", "frequency": "once_twice"},
+         "amount", (5, 20)),
+        ({**SELF, "last_use": "past_3_months", "treatment": "no", "frequency": "daily"},
+         "amount", (5, 21)),
+        ({**SELF, "last_use": "past_year", "treatment": "as_directed"}, "treatment_signs",
+         (4, 5)),
+        (USER, "self_harm", (21, 21)),
     ],
 )  # fmt: skip
 def test_progress(bank, answers, question, expected):
@@ -231,13 +253,13 @@ def test_prune_keeps_answers_that_apply(bank):
 
 def test_prune_after_changing_to_never_used(bank):
     changed = as_sets({**USER, "last_use": "never"})
-    assert prune(bank, changed) == as_sets({"last_use": "never", "self_harm": "no"})
+    assert prune(bank, changed) == as_sets({**SELF, "last_use": "never", "self_harm": "no"})
 
 
 def test_prune_after_changing_to_treatment_as_directed(bank):
     changed = as_sets({**USER, "treatment": "as_directed"})
     assert prune(bank, changed) == as_sets(
-        {"last_use": "past_3_months", "treatment": "as_directed", "self_harm": "no"}
+        {**SELF, "last_use": "past_3_months", "treatment": "as_directed", "self_harm": "no"}
     )
 
 
@@ -257,8 +279,10 @@ def test_prune_after_frequency_drops_below_weekly(bank):
 
 
 def test_parse_answers_accepts_strings_and_lists(bank):
-    parsed = parse_answers(bank, {"last_use": "past_3_months", "mixing": ["alcohol", "ghb"]})
+    raw = {**SELF, "last_use": "past_3_months", "mixing": ["alcohol", "ghb"]}
+    parsed = parse_answers(bank, raw)
     assert parsed == {
+        "respondent": frozenset({"self"}),
         "last_use": frozenset({"past_3_months"}),
         "mixing": frozenset({"alcohol", "ghb"}),
     }
@@ -300,11 +324,17 @@ def test_parse_answers_rejects_values_that_are_not_option_ids(bank, raw, questio
 
 def test_paths_through_shipped_bank(bank):
     found = paths(bank)
-    assert sorted(len(p) for p in found) == [2, 4, 18, 19, 20]
-    assert min(found, key=len) == ("last_use", "self_harm")
+    assert sorted(len(p) for p in found) == [3, 5, 6, 8, 19, 20, 21, 22, 23, 24]
+    assert min(found, key=len) == ("respondent", "last_use", "self_harm")
     longest = max(found, key=len)
     assert longest == tuple(q.id for q in bank.questions if q.id != "treatment_signs")
-    assert ("last_use", "treatment", "treatment_signs", "self_harm") in found
+    assert ("respondent", "last_use", "treatment", "treatment_signs", "self_harm") in found
+    # The same journeys about someone else: three more questions, and nothing else changes.
+    proxy = ("relationship", "contact", "confidence")
+    about_self = {p for p in found if not set(proxy) & set(p)}
+    about_other = {tuple(q for q in p if q not in proxy) for p in found if set(proxy) <= set(p)}
+    assert len(about_self) == 5 and about_other == about_self
+    assert tuple(USER) in found
 
 
 def test_paths_through_assist(assist):

@@ -56,13 +56,14 @@ def test_shipped_bank_loads_and_scores_without_flask():
 from screening.bank import load_bank
 from screening.scoring import score
 bank = load_bank({str(ROOT / "questions.yaml")!r})
-result = score(bank, {{"last_use": frozenset({{"never"}}), "self_harm": frozenset({{"no"}})}})
+answers = {{"respondent": "self", "last_use": "never", "self_harm": "no"}}
+result = score(bank, {{q: frozenset({{v}}) for q, v in answers.items()}})
 print(len(bank.questions), result.total, result.band.id)
 """
         + LOADED
     )
     first, loaded = run(code).splitlines()
-    assert first == "21 0 fewer_signs"
+    assert first == "25 0 fewer_signs"
     assert json.loads(loaded) == []
 
 

@@ -55,12 +55,18 @@ NINETEEN = {
     "more_than_intended": "often",
 }
 
-AS_DIRECTED = {"last_use": "past_3_months", "treatment": "as_directed", "self_harm": "no"}
+AS_DIRECTED = {
+    "respondent": "self",
+    "last_use": "past_3_months",
+    "treatment": "as_directed",
+    "self_harm": "no",
+}
 
 SHIPPED = [
-    ("never used", {"last_use": "never", "self_harm": "no"}, 0, "fewer_signs", {"no_recent_use"}),
-    ("over a year ago", {"last_use": "over_year", "self_harm": "no"}, 0, "fewer_signs",
-     {"no_recent_use"}),
+    ("never used", {"respondent": "self", "last_use": "never", "self_harm": "no"}, 0,
+     "fewer_signs", {"no_recent_use"}),
+    ("over a year ago", {"respondent": "self", "last_use": "over_year", "self_harm": "no"}, 0,
+     "fewer_signs", {"no_recent_use"}),
     ("as directed", {**AS_DIRECTED, "treatment_signs": ["none"]}, 0, "fewer_signs",
      {"as_directed"}),
     ("as directed, wants more", {**AS_DIRECTED, "treatment_signs": ["want_more"]}, 0,
@@ -135,10 +141,16 @@ def test_crisis_comes_first_for_a_heavy_user(bank):
 
 
 def test_stale_answers_are_not_counted(bank):
-    stale = {"last_use": "never", "self_harm": "no", "frequency": "daily", "amount": "very_large"}
+    stale = {
+        "respondent": "self",
+        "last_use": "never",
+        "self_harm": "no",
+        "frequency": "daily",
+        "amount": "very_large",
+    }
     result = score(bank, as_sets(stale))
     assert result.total == 0
-    assert [c.question.id for c in result.counted] == ["last_use", "self_harm"]
+    assert [c.question.id for c in result.counted] == ["respondent", "last_use", "self_harm"]
     assert result.findings == ()
 
 

@@ -95,7 +95,7 @@ def test_start_page(client):
 def test_start_goes_to_the_first_question(respondent):
     response = respondent.start()
     assert response.status_code == 302
-    assert response.location == "/questions/last_use"
+    assert response.location == "/questions/respondent"
 
 
 def test_weekly_user_happy_path(respondent, client):
@@ -116,12 +116,13 @@ def test_weekly_user_happy_path(respondent, client):
     assert "Clear my answers and start again" in clear["text"]
 
 
-def test_never_used_path_has_two_questions(respondent):
+def test_never_used_path_has_three_questions(respondent):
     respondent.start()
+    assert respondent.answer("respondent", "self").location == "/questions/last_use"
     assert respondent.answer("last_use", "never").location == "/questions/self_harm"
     assert respondent.answer("self_harm", "no").location == "/check-answers"
     rows = Doc(respondent.client.get("/check-answers").text).all("div", **{"class": "summary__row"})
-    assert len(rows) == 2
+    assert len(rows) == 3
     words = text(respondent.finish().text)
     assert "Your answers suggest fewer signs of risk" in words
     assert "No ketamine use in the past 12 months" in words
@@ -129,6 +130,8 @@ def test_never_used_path_has_two_questions(respondent):
 
 def test_question_page_markup(respondent, client):
     respondent.start()
+    assert "Question 1 of about 25" in text(client.get("/questions/respondent").text)
+    respondent.answer("respondent", "self")
     page = client.get("/questions/last_use")
     doc = Doc(page.text)
     h1 = doc.one("h1")
@@ -146,7 +149,7 @@ def test_question_page_markup(respondent, client):
         assert doc.all("label", **{"for": radio["attrs"]["id"]})
     assert doc.checked() == set()
     assert "Continue" in doc.one("button")["text"]
-    assert "Question 1 of about 21" in text(page.text)
+    assert "Question 2 of about 22" in text(page.text)
     assert "novalidate" in doc.one("form")["attrs"]
 
 
@@ -161,7 +164,9 @@ def test_checkbox_question_labels(respondent, client):
 
 def test_back_links(respondent, client):
     respondent.start()
-    assert Doc(client.get("/questions/last_use").text).back() == "/"
+    assert Doc(client.get("/questions/respondent").text).back() == "/"
+    respondent.answer("respondent", "self")
+    assert Doc(client.get("/questions/last_use").text).back() == "/questions/respondent"
     respondent.answer("last_use", "past_year")
     respondent.answer("treatment", "no")
     assert Doc(client.get("/questions/amount").text).back() == "/questions/treatment"
@@ -170,7 +175,9 @@ def test_back_links(respondent, client):
 
 def test_revisit_shows_previous_answer(respondent, client):
     respondent.start()
+    respondent.answer("respondent", "self")
     respondent.answer("last_use", "past_year")
+    assert Doc(client.get("/questions/respondent").text).checked() == {"self"}
     assert Doc(client.get("/questions/last_use").text).checked() == {"past_year"}
 
 
@@ -198,7 +205,13 @@ def test_change_to_treatment_asks_new_question_and_drops_the_rest(respondent, cl
     words = text(client.get("/check-answers").text)
     assert "Noticed since treatment started" in words
     assert "Amount on a typical day" not in words and "How often in the past 3 months" not in words
-    assert set(saved(app, client)) == {"last_use", "treatment", "treatment_signs", "self_harm"}
+    assert set(saved(app, client)) == {
+        "respondent",
+        "last_use",
+        "treatment",
+        "treatment_signs",
+        "self_harm",
+    }
     result = text(respondent.finish().text)
     assert "Your answers suggest fewer signs of risk" in result  # was 'some signs' before
     assert "What your answers show" not in result
@@ -219,6 +232,7 @@ def test_change_to_recent_use_asks_frequency_then_returns(respondent, client):
 
 def test_missing_answer_shows_errors_and_keeps_earlier_answers(respondent, client):
     respondent.start()
+    respondent.answer("respondent", "self")
     respondent.answer("last_use", "past_3_months")
     page = respondent.answer("treatment")
     assert page.status_code == 200
@@ -234,14 +248,13 @@ def test_missing_answer_shows_errors_and_keeps_earlier_answers(respondent, clien
 
 
 def test_none_of_these_with_another_option(respondent, client, app):
-    answers = dict(WEEKLY)
-    del answers["mixing"]
+    before_mixing = list(WEEKLY)[: list(WEEKLY).index("mixing")]
     respondent.start()
-    for question_id, option in list(answers.items())[:15]:
-        respondent.answer(question_id, option)
+    for question_id in before_mixing:
+        respondent.answer(question_id, WEEKLY[question_id])
     page = respondent.answer("mixing", "alcohol", "none")
     assert page.status_code == 200
-    expected = "Select 'None of these', or select the answers that apply, not both"
+    expected = "Select 'None of these' on its own, or select the answers that apply"
     assert expected in Doc(page.text).one("p", id="mixing-error")["text"]
     assert Doc(page.text).checked() == {"alcohol", "none"}
     assert "mixing" not in saved(app, client)
@@ -249,6 +262,9 @@ def test_none_of_these_with_another_option(respondent, client, app):
 
 def test_unreachable_question_redirects_to_first_unanswered(respondent, client):
     respondent.start()
+    assert client.get("/questions/memory").location == "/questions/respondent"
+    assert client.get("/questions/last_use").location == "/questions/respondent"
+    respondent.answer("respondent", "self")
     assert client.get("/questions/memory").location == "/questions/last_use"
     respondent.answer("last_use", "past_3_months")
     assert client.get("/questions/craving").location == "/questions/treatment"
@@ -256,6 +272,7 @@ def test_unreachable_question_redirects_to_first_unanswered(respondent, client):
 
 def test_result_before_finishing_redirects_to_next_question(respondent, client):
     respondent.start()
+    respondent.answer("respondent", "self")
     respondent.answer("last_use", "past_3_months")
     assert client.get("/result").location == "/questions/treatment"
     assert client.get("/check-answers").location == "/questions/treatment"

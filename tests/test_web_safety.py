@@ -48,6 +48,7 @@ SECRETS = [
     "responsibilities",
     "self_harm",
     "last_use",
+    "respondent",
 ]
 UNREADABLE = "We could not continue your check"
 
@@ -86,7 +87,8 @@ def fernet(secret: str) -> Fernet:
 def payload(app, bank_version: str | None = None) -> bytes:
     bank = app.extensions["screening"].bank
     version = bank_version or f"{bank.id}@{bank.version}"
-    return json.dumps({"bank": version, "answers": {"last_use": ["past_year"]}}).encode()
+    answers = {"respondent": ["self"], "last_use": ["past_year"]}
+    return json.dumps({"bank": version, "answers": answers}).encode()
 
 
 def saved(app, client) -> dict:
@@ -119,8 +121,9 @@ def journey(app):
 
 @pytest.fixture
 def on_treatment(respondent, client):
-    """A check started with the first question answered; the client is on `treatment`."""
+    """A check started with the first questions answered; the client is on `treatment`."""
     respondent.start()
+    respondent.answer("respondent", "self")
     respondent.answer("last_use", "past_3_months")
     return csrf_token(client.get("/questions/treatment").text)
 
@@ -136,14 +139,14 @@ def test_dishonest_posts_are_refused(app, client, on_treatment, extra):
     assert response.status_code == 400
     assert heading(response) == "Something was wrong with what was sent"
     assert "Traceback" not in response.text
-    assert saved(app, client) == before == {"last_use": ["past_3_months"]}
+    assert saved(app, client) == before == {"respondent": ["self"], "last_use": ["past_3_months"]}
 
 
 def test_post_without_csrf_token_keeps_answers(app, client, on_treatment):
     response = client.post("/questions/treatment", data={"treatment": "no"})
     assert response.status_code == 400
     assert heading(response) == "The page was open for a long time"
-    assert saved(app, client) == {"last_use": ["past_3_months"]}
+    assert saved(app, client) == {"respondent": ["self"], "last_use": ["past_3_months"]}
     assert client.get("/questions/treatment").status_code == 200
 
 
@@ -196,7 +199,7 @@ def test_a_good_cookie_is_accepted(app, client, age_minutes):
     client.set_cookie("answers", token.decode())
     response = client.get("/questions/treatment")
     assert response.status_code == 200
-    assert saved(app, client) == {"last_use": ["past_year"]}
+    assert saved(app, client) == {"respondent": ["self"], "last_use": ["past_year"]}
 
 
 def test_no_answer_in_clear_text_in_cookies(app, journey):
@@ -229,7 +232,13 @@ def test_answers_cookie_flags(journey):
 def test_pages_are_not_cached(journey):
     pages = [r for r in journey.responses if r.status_code == 200 and r.request.method == "GET"]
     paths = {r.request.path for r in pages}
-    assert {"/", "/questions/last_use", "/check-answers", "/result"} <= paths
+    assert {
+        "/",
+        "/questions/respondent",
+        "/questions/last_use",
+        "/check-answers",
+        "/result",
+    } <= paths
     for response in pages:
         assert response.headers["Cache-Control"] == "no-store", response.request.path
 

@@ -46,14 +46,33 @@ MANY_SIGNS_IN_CRISIS = {
     "self_harm": "often",
 }
 AS_DIRECTED = {
+    "respondent": "self",
     "last_use": "past_3_months",
     "treatment": "as_directed",
     "treatment_signs": ["want_more"],
     "self_harm": "rather_not_say",
 }
-NEVER = {"last_use": "never", "self_harm": "no"}
+NEVER = {"respondent": "self", "last_use": "never", "self_harm": "no"}
+SELF = {"respondent": "self"}
+PROXY_START = {"respondent": "other", "relationship": "child", "contact": "weekly"}
+PROXY = {**WEEKLY, **PROXY_START, "amount": "dont_know", "confidence": "fairly_sure"}
+PROXY_CRISIS_UNKNOWN = {
+    **PROXY_START,
+    "last_use": "dont_know",
+    "treatment": "dont_know",
+    "frequency": "dont_know",
+    **{q: "dont_know" for q in ("amount", "tolerance", "craving", "more_than_intended")},
+    **{q: "dont_know" for q in ("cut_down", "responsibilities", "relationships")},
+    **{q: "dont_know" for q in ("others_concern", "coping", "alone", "k_hole", "abdominal")},
+    "mixing": ["alcohol"],
+    "urinary": ["dont_know"],
+    "memory": "a_lot",
+    "self_harm": "often",
+    "confidence": "not_sure",
+}
 ORDER = [q.id for q in load_bank(BANK).questions]
 BEFORE_MIXING = {q: a for q, a in WEEKLY.items() if ORDER.index(q) < ORDER.index("mixing")}
+PROXY_BEFORE_MIXING = {q: a for q, a in PROXY.items() if ORDER.index(q) < ORDER.index("mixing")}
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},

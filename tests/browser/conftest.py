@@ -45,6 +45,7 @@ def live(tmp_path_factory) -> Iterator[LiveApp]:
             "DEVELOPMENT": True,
             "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
             "DATABASE": str(folder / "live.sqlite3"),
+            "SITE": str(Path(__file__).parents[2] / "site.example.yaml"),  # a deployer's service
         }
     )
 

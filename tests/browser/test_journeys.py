@@ -26,13 +26,14 @@ def tab_to(page, selector: str, limit: int = 30) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def test_keyboard_only_check(browser, live):
+@pytest.mark.parametrize(("mode", "questions"), [("self", 20), ("other", 23)])
+def test_keyboard_only_check(browser, live, mode, questions):
     context = browser.new_context(viewport=PHONE, base_url=live.url)
     page = context.new_page()
     page.goto("/")
     tab_to(page, "button.button--start")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/questions/last_use")
+    page.wait_for_url("**/questions/respondent")
 
     tab_to(page, "button[type=submit]")  # Continue with nothing chosen
     page.keyboard.press("Enter")
@@ -45,10 +46,14 @@ def test_keyboard_only_check(browser, live):
         asked.append(question)
         tab_to(page, f"input[name={question}]")  # the first option
         page.keyboard.press("Space")
+        if question == "respondent" and mode == "other":
+            page.keyboard.press("ArrowDown")  # arrows move through a radio group and select
+        assert page.locator(f"input[name={question}]:checked").count() == 1
         tab_to(page, "button[type=submit]")
         page.keyboard.press("Enter")
         page.wait_for_url(lambda url, q=question: not url.endswith(f"/{q}"))
-    assert len(asked) == 19  # the first option everywhere: once or twice, no treatment
+    assert len(asked) == questions  # first options: once or twice, no treatment
+    assert page.get_by_text("Someone else's use" if mode == "other" else "My own use").count()
     tab_to(page, "form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_url("**/result")
@@ -56,14 +61,18 @@ def test_keyboard_only_check(browser, live):
     context.close()
 
 
-def test_check_without_javascript(browser, live):
+@pytest.mark.parametrize(
+    ("mode", "band"), [("self", "fewer signs of risk"), ("other", "fewer reasons for concern")]
+)
+def test_check_without_javascript(browser, live, mode, band):
     context = browser.new_context(viewport=PHONE, base_url=live.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/")
     page.get_by_role("button", name="Start now").click()
     page.get_by_role("button", name="Continue").click()
     assert page.title().startswith("Error: ")
-    choices = {"last_use": "past_year", "treatment": "no", "mixing": "none", "urinary": "none"}
+    choices = {"respondent": mode, "last_use": "past_year", "treatment": "no"}
+    choices |= {"mixing": "none", "urinary": "none"}
     while "/questions/" in page.url:
         question = page.url.rsplit("/", 1)[-1]
         option = choices.get(question)
@@ -72,7 +81,7 @@ def test_check_without_javascript(browser, live):
         page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="See your result").click()
     assert page.url.endswith("/result")
-    assert "fewer signs of risk" in page.locator("#band").inner_text()
+    assert band in page.locator("#band").inner_text()
     assert page.locator("[data-print]").is_hidden()  # the Print button needs JavaScript
     assert "Print option" in page.content()  # so the page says how to print instead
     page.get_by_role("button", name="Clear my answers and start again").click()

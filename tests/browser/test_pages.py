@@ -12,6 +12,11 @@ from browsing import (
     BEFORE_MIXING,
     MANY_SIGNS_IN_CRISIS,
     NEVER,
+    PROXY,
+    PROXY_BEFORE_MIXING,
+    PROXY_CRISIS_UNKNOWN,
+    PROXY_START,
+    SELF,
     WEEKLY,
     axe_violations,
     screenshot,
@@ -63,27 +68,41 @@ def oversized(page):
 PAGES: dict[str, tuple[dict | None, Callable]] = {
     "start": (None, goto("/")),
     "start-after-expiry": (None, goto("/questions/last_use")),
-    "question-radios": ({}, goto("/questions/last_use")),
+    "question-whose-use": ({}, goto("/questions/respondent")),
+    "question-radios": (SELF, goto("/questions/last_use")),
     "question-checkboxes": (BEFORE_MIXING, goto("/questions/mixing")),
-    "question-error": ({}, submit_empty("/questions/last_use")),
+    "question-error": (SELF, submit_empty("/questions/last_use")),
     "question-checkboxes-error": (BEFORE_MIXING, both_none_and_alcohol),
+    "proxy-question-relationship": ({"respondent": "other"}, goto("/questions/relationship")),
+    "proxy-question-radios": (PROXY_START, goto("/questions/last_use")),
+    "proxy-question-checkboxes": (PROXY_BEFORE_MIXING, goto("/questions/mixing")),
+    "proxy-question-error": (PROXY_START, submit_empty("/questions/last_use")),
     "check-answers": (WEEKLY, goto("/check-answers")),
     "result-fewer-signs": (ALL_CLEAR, goto("/result")),
     "result-some-signs": (WEEKLY, goto("/result")),
     "result-many-signs-urgent": (MANY_SIGNS_IN_CRISIS, goto("/result")),
     "result-in-treatment": (AS_DIRECTED, goto("/result")),
     "result-never-used": (NEVER, goto("/result")),
+    "proxy-check-answers": (PROXY, goto("/check-answers")),
+    "proxy-result-concern": (PROXY, goto("/result")),
+    "proxy-result-crisis-unknowns": (PROXY_CRISIS_UNKNOWN, goto("/result")),
     "privacy": (None, goto("/privacy")),
-    "error-400-tampered": ({}, tampered),
-    "error-400-csrf": ({}, without_csrf_token),
+    "error-400-tampered": (SELF, tampered),
+    "error-400-csrf": (SELF, without_csrf_token),
     "error-404": (None, goto("/no-such-page")),
     "error-405": (None, goto("/start")),
-    "error-413": ({}, oversized),
+    "error-413": (SELF, oversized),
     "error-500": (None, goto("/test-only/fail")),
 }
 EXPECTED_HEADING = {
-    "start-after-expiry": "Check your ketamine use",
+    "start-after-expiry": "Ketamine use check",
+    "question-whose-use": "Whose ketamine use are you checking?",
     "question-error": "When did you last use ketamine?",
+    "proxy-question-radios": "As far as you know, when did the person last use ketamine?",
+    "proxy-question-error": "As far as you know, when did the person last use ketamine?",
+    "proxy-question-checkboxes": (
+        "When the person uses ketamine, do they also take any of these within a few hours?"
+    ),
     "result-many-signs-urgent": "Your result",
     "error-400-tampered": "Something was wrong with what was sent",
     "error-400-csrf": "The page was open for a long time",
@@ -120,7 +139,9 @@ def test_page_is_accessible(browser, live, viewport, name):
         context.close()
 
 
-@pytest.mark.parametrize("name", ["question-radios", "question-checkboxes", "result-some-signs"])
+@pytest.mark.parametrize(
+    "name", ["question-radios", "proxy-question-checkboxes", "proxy-result-crisis-unknowns"]
+)
 def test_controls_are_at_least_24px(browser, live, name):
     """WCAG 2.5.8: every control a person taps is at least 24 by 24 CSS pixels."""
     context, page = open_page(browser, live, name, {"width": 360, "height": 740})
