@@ -20,16 +20,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_DIR / "templates"),
         static_folder=str(PROJECT_DIR / "static"),
     )
-    from . import content, drafts, errors, settings, store, views
+    from . import clinician, content, drafts, errors, settings, sharing, store, views
+    from .admin import clinician_commands, purge_command
     from .cli import bank_commands
     from .forms import csrf
+    from .limits import limiter
 
     settings.configure(app, test_config)
     content.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     drafts.init_app(app)
     store.init_app(app)
     errors.init_app(app)
     app.register_blueprint(views.bp)
-    app.cli.add_command(bank_commands)
+    app.register_blueprint(sharing.bp)
+    clinician.init_app(app)
+    for command in (bank_commands, clinician_commands, purge_command):
+        app.cli.add_command(command)
     return app

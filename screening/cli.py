@@ -1,6 +1,7 @@
 """Command line: `screening bank check|score`, also available as `flask --app screening bank ...`.
 
-Only the pure core is used here: no Flask app is needed to check a bank or score answers.
+Only the pure core is used here: no Flask app is needed to check a bank or score answers. The
+commands that need the app and its database (accounts, purge) are in admin.py.
 """
 
 from __future__ import annotations

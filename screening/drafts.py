@@ -46,6 +46,7 @@ def load() -> dict[str, frozenset[str]] | None:
     """Return the answers in progress; None when no check has been started in this browser."""
     if "draft" in g:
         return g.draft
+    g.draft_context = {}
     token = request.cookies.get(COOKIE)
     if token is None:
         return None
@@ -55,25 +56,37 @@ def load() -> dict[str, frozenset[str]] | None:
         if data["bank"] != _bank_version():
             raise DraftUnreadable
         answers = parse_answers(content().bank, data["answers"])
+        context = dict(data.get("context", {}))
     except (InvalidToken, ValueError, KeyError, TypeError, AnswerError, DraftUnreadable):
         g.draft = None  # clear the unreadable cookie on the way out
         raise DraftUnreadable from None
-    g.draft = answers
+    g.draft, g.draft_context = answers, context
     return answers
 
 
-def save(answers: dict[str, frozenset[str]]) -> None:
-    """Keep these answers; the cookie is written when the response goes out."""
+def context() -> dict:
+    """What the check was opened with and what came of it: a referral link, a share made."""
+    load()
+    return dict(g.get("draft_context") or {})
+
+
+def save(answers: dict[str, frozenset[str]], **context_changes: object) -> None:
+    """Keep these answers (and context changes); the cookie is written with the response."""
+    g.draft_context = {**(g.get("draft_context") or {}), **context_changes}
     g.draft = answers
 
 
 def clear() -> None:
-    g.draft = None
+    g.draft, g.draft_context = None, {}
 
 
-def encode(answers: dict[str, frozenset[str]]) -> str:
-    """Encrypt answers, with the bank version and the time, into a cookie value."""
-    payload = {"bank": _bank_version(), "answers": {q: sorted(a) for q, a in answers.items()}}
+def encode(answers: dict[str, frozenset[str]], context: dict | None = None) -> str:
+    """Encrypt answers and context, with the bank version and the time, into a cookie value."""
+    payload = {
+        "bank": _bank_version(),
+        "answers": {q: sorted(a) for q, a in answers.items()},
+        "context": {k: v for k, v in (context or {}).items() if v is not None},
+    }
     return current_app.extensions["drafts"].encrypt(json.dumps(payload).encode()).decode()
 
 
@@ -86,7 +99,7 @@ def _write(response: Response) -> Response:
         return response
     response.set_cookie(
         COOKIE,
-        encode(g.draft),
+        encode(g.draft, g.get("draft_context")),
         max_age=config["DRAFT_MINUTES"] * 60,
         httponly=True,
         secure=config["SESSION_COOKIE_SECURE"],

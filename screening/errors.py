@@ -25,6 +25,11 @@ MESSAGES = {
         "Too much was sent",
         "The page sent more than a question needs, so nothing was changed. Go back and try again.",
     ),
+    429: (
+        "Too many tries",
+        "For everyone's safety there is a limit on how often this can be done. Nothing was "
+        "changed. Please wait a few minutes and try again.",
+    ),
     500: (
         "Sorry, there is a problem with the service",
         "Nothing you have answered has been stored. Please try again in a few minutes.",
@@ -44,7 +49,13 @@ def init_app(app: Flask) -> None:
 
 
 # Pages a person can be sent back to after a refused post; the others accept only posts.
-_PAGES_WITH_FORMS = {"check.question", "check.check_answers"}
+_PAGES_WITH_FORMS = {
+    "check.question",
+    "check.check_answers",
+    "clinician.login",
+    "clinician.links",
+    "sharing.withdraw",
+}
 
 
 def _page(status: int, title: str, message: str):

@@ -35,6 +35,17 @@ SETTINGS = (
     ),
     Setting("DATABASE", None, "The SQLite database file (default: instance/screening.sqlite3)."),
     Setting("DRAFT_MINUTES", 30, "Answers in progress are cleared after this many idle minutes."),
+    Setting("RETENTION_DAYS", 30, "Shared results are deleted by `purge` after this many days."),
+    Setting(
+        "RATELIMIT_STORAGE_URI",
+        "memory://",
+        "Where rate limits count: memory:// (per worker) or redis://host:6379 (shared).",
+    ),
+    Setting(
+        "PASSWORD_HASH",
+        "pbkdf2:sha256:600000",
+        "How clinician passwords are hashed (werkzeug method string).",
+    ),
     Setting("DEVELOPMENT", False, "Development mode: a generated secret, cookies over plain http."),
     Setting("HOST", "127.0.0.1", "Address `make run` and `make serve` listen on."),
     Setting("PORT", 5000, "Port `make run` and `make serve` listen on."),

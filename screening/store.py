@@ -1,10 +1,15 @@
-"""The embedded SQLite database. It never holds answers: only anonymous daily counts for now."""
+"""The embedded SQLite database: anonymous counts, clinicians, their links, and shared results.
+
+Answers reach it only when a respondent chooses to share them with a clinician.
+"""
 
 from __future__ import annotations
 
 import datetime
 import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -19,6 +24,63 @@ def create_daily_counts(db: Database) -> None:
     # How many checks were completed per day, mode and band: identifies nobody.
     db["daily_counts"].create(
         {"day": str, "mode": str, "band": str, "completed": int}, pk=("day", "mode", "band")
+    )
+
+
+@migrations()
+def create_clinician_tables(db: Database) -> None:
+    db["clinicians"].create(
+        {
+            "id": int,
+            "email": str,  # lower case
+            "name": str,
+            "password_hash": str,
+            "session_token": str,  # changes on logout, disable and reset: old sessions end
+            "active": int,
+            "created": str,
+        },
+        pk="id",
+    )
+    db["clinicians"].create_index(["email"], unique=True)
+    db["links"].create(
+        {
+            "id": int,
+            "clinician_id": int,
+            "token": str,
+            "label": str,
+            "contact": str,
+            "active": int,
+            "created": str,
+        },
+        pk="id",
+        foreign_keys=[("clinician_id", "clinicians", "id")],
+    )
+    db["links"].create_index(["token"], unique=True)
+    db["shares"].create(
+        {
+            "id": int,
+            "code": str,
+            "withdraw_digest": str,
+            "clinician_id": int,
+            "link_id": int,
+            "created": str,
+            "bank_id": str,
+            "bank_version": str,
+            "mode": str,
+            "total": int,
+            "band": str,
+            "flags": str,  # JSON list of flag ids
+            "answers": str,  # JSON object: question id -> option ids
+            "name": str,
+        },
+        pk="id",
+        foreign_keys=[("clinician_id", "clinicians", "id")],
+    )
+    db["shares"].create_index(["code"], unique=True)
+    db["shares"].create_index(["clinician_id", "created"])
+    # Who looked at or exported what, and when: never any content.
+    db["access_log"].create(
+        {"id": int, "clinician_id": int, "action": str, "share_id": int, "at": str}, pk="id"
     )
 
 
@@ -60,20 +122,32 @@ def _close(_exc: BaseException | None) -> None:
         database.close()
 
 
+@contextmanager
+def writing(database: Database | None = None) -> Iterator[Database]:
+    """A write transaction that takes the lock up front, so concurrent writers wait, not fail."""
+    database = database or db()
+    database.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield database
+    except BaseException:
+        database.conn.execute("ROLLBACK")
+        raise
+    database.conn.execute("COMMIT")
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
 def count_completed(mode: str, band: str) -> None:
     """Add one to today's count of completed checks; a database fault never stops a result."""
     day = datetime.date.today().isoformat()
-    conn = None
     try:
-        conn = db().conn
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute(
-            "INSERT INTO daily_counts (day, mode, band, completed) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT (day, mode, band) DO UPDATE SET completed = completed + 1",
-            (day, mode, band),
-        )
-        conn.execute("COMMIT")
+        with writing() as database:
+            database.execute(
+                "INSERT INTO daily_counts (day, mode, band, completed) VALUES (?, ?, ?, 1) "
+                "ON CONFLICT (day, mode, band) DO UPDATE SET completed = completed + 1",
+                (day, mode, band),
+            )
     except sqlite3.Error as err:
-        if conn is not None and conn.in_transaction:
-            conn.execute("ROLLBACK")
         log.warning("Could not count a completed check: %s", err)

@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 
-from . import drafts, flow, store
+from . import drafts, flow, sharing, store
 from .bank import Question
 from .content import content, translate
 from .forms import EXCLUSIVE, QuestionForm
@@ -44,13 +44,18 @@ def no_store(response: Response) -> Response:
 @bp.get("/")
 def start():
     """Show what the check is, how long it takes and what is kept."""
-    return render_template("check/start.html")
+    return render_template("check/start.html", offer=sharing.referral())
 
 
 @bp.post("/start")
 def begin():
-    """Start a fresh check and go to its first question."""
-    drafts.save({})
+    """Start a fresh check (keeping the referral link it was opened from) and ask question 1."""
+    try:
+        link = drafts.context().get("link")
+    except drafts.DraftUnreadable:
+        link = None
+    drafts.clear()
+    drafts.save({}, link=link)
     return redirect(_next_url({}))
 
 
@@ -120,7 +125,14 @@ def result():
     answers = _finished_answers()
     if isinstance(answers, Response):
         return answers
-    return render_template("check/result.html", result=score(content().bank, answers))
+    context = drafts.context()
+    return render_template(
+        "check/result.html",
+        result=score(content().bank, answers),
+        offer=sharing.referral(),
+        shared=context.get("share"),
+        share_form=sharing.ShareForm(),
+    )
 
 
 @bp.post("/clear")

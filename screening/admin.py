@@ -1,0 +1,104 @@
+"""Flask commands for deployers: clinician accounts (there is no sign-up page) and purging.
+
+Run them as `flask --app screening clinician add|list|disable|reset-password` and
+`flask --app screening purge`; they use the app's settings, so the same database.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from werkzeug.security import generate_password_hash
+
+from .records import RecordError, add_clinician, list_clinicians, purge, update_clinician
+from .store import connect
+
+
+@click.group("clinician", cls=AppGroup)
+def clinician_commands() -> None:
+    """Manage clinician accounts (there is no sign-up page)."""
+
+
+def _db():
+    return connect(current_app.config["DATABASE"])
+
+
+def _password(generate: bool) -> tuple[str, bool]:
+    if generate:
+        return secrets.token_urlsafe(15), True
+    return click.prompt(
+        "Password (12 characters or more)", hide_input=True, confirmation_prompt=True
+    ), False
+
+
+@clinician_commands.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="The name patients see, e.g. 'Dr Amira Shah'.")
+@click.option(
+    "--generate-password", is_flag=True, help="Print a random password instead of asking."
+)
+def add_clinician_command(email: str, name: str, generate_password: bool) -> None:
+    """Create an account. Example: flask --app screening clinician add a@b.org --name 'Dr A'"""
+    password, show = _password(generate_password)
+    try:
+        add_clinician(_db(), email, name, password, current_app.config["PASSWORD_HASH"])
+    except RecordError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Account created for {email.strip().lower()}.")
+    if show:
+        click.echo(f"Password (shown once): {password}")
+
+
+@clinician_commands.command("list")
+def list_clinicians_command() -> None:
+    """List accounts. Example: flask --app screening clinician list"""
+    for clinician in list_clinicians(_db()):
+        state = "active" if clinician.active else "disabled"
+        click.echo(f"{clinician.email}\t{clinician.name}\t{state}")
+
+
+@clinician_commands.command("disable")
+@click.argument("email")
+def disable_clinician_command(email: str) -> None:
+    """Stop an account signing in; ends its sessions. Example: ... clinician disable a@b.org"""
+    try:
+        update_clinician(_db(), email, active=0)
+    except RecordError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{email} is disabled and signed out everywhere.")
+
+
+@clinician_commands.command("reset-password")
+@click.argument("email")
+@click.option(
+    "--generate-password", is_flag=True, help="Print a random password instead of asking."
+)
+def reset_password_command(email: str, generate_password: bool) -> None:
+    """Set a new password and end all sessions. Example: ... clinician reset-password a@b.org"""
+    password, show = _password(generate_password)
+    if len(password) < 12:
+        raise click.ClickException("The password must be at least 12 characters long.")
+    method = current_app.config["PASSWORD_HASH"]
+    try:
+        update_clinician(
+            _db(), email, password_hash=generate_password_hash(password, method=method), active=1
+        )
+    except RecordError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"New password set for {email}; its sessions have ended.")
+    if show:
+        click.echo(f"Password (shown once): {password}")
+
+
+@click.command("purge")
+@with_appcontext
+@click.option(
+    "--days", type=int, default=None, help="Keep this many days (default: RETENTION_DAYS)."
+)
+def purge_command(days: int | None) -> None:
+    """Delete shared results older than RETENTION_DAYS. Example: flask --app screening purge"""
+    keep = days if days is not None else int(current_app.config["RETENTION_DAYS"])
+    click.echo(f"Deleted {purge(_db(), keep)} shared results older than {keep} days.")

@@ -1,0 +1,73 @@
+"""Sign in and out, with rate limits, a fresh session on sign-in and a 30-minute idle timeout."""
+
+from __future__ import annotations
+
+import time
+
+from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import InputRequired, Length
+
+from .. import records, store
+from ..limits import LOGIN, limiter
+from . import audit, bp
+
+IDLE_SECONDS = 30 * 60
+WRONG = "Email or password is wrong."
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[InputRequired(WRONG), Length(max=200)])
+    password = PasswordField("Password", validators=[InputRequired(WRONG), Length(max=200)])
+
+
+@bp.before_request
+def idle_timeout():
+    """Sign out a clinician who has been idle for 30 minutes."""
+    if not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    if now - session.get("seen", now) > IDLE_SECONDS:
+        logout_user()
+        session.clear()
+        flash("You were signed out after 30 minutes without activity.")
+        return redirect(url_for(".login"))
+    session["seen"] = now
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN, methods=["POST"])
+def login():
+    """Sign a clinician in; the same words whatever was wrong."""
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        method = current_app.config["PASSWORD_HASH"]
+        clinician = records.check_login(store.db(), form.email.data, form.password.data, method)
+        if clinician is not None:
+            session.clear()  # a fresh session: nothing from before sign-in carries over
+            login_user(clinician)
+            session["seen"] = int(time.time())
+            audit(clinician.id, "login")
+            return redirect(url_for(".dashboard"))
+        error = WRONG
+    elif form.is_submitted():
+        error = WRONG
+    status = 401 if error else 200
+    return render_template("clinician/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End the session here and everywhere else this account is signed in."""
+    clinician_id = current_user.id
+    records.end_sessions(store.db(), clinician_id)
+    audit(clinician_id, "logout")
+    logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for(".login"))

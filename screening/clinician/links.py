@@ -1,0 +1,55 @@
+"""Referral links: create, pause, resume and delete; each opens the check in a clinician's name."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length
+
+from .. import records, store
+from ..limits import LINK, limiter
+from . import audit, bp
+
+
+class LinkForm(FlaskForm):
+    label = StringField(
+        "Label (only you see it)",
+        validators=[InputRequired("Enter a label for the link"), Length(max=100)],
+    )
+    contact = StringField(
+        "Contact line your patients see on their result",
+        validators=[InputRequired("Enter how patients can contact you"), Length(max=200)],
+    )
+
+
+@bp.route("/links", methods=["GET", "POST"])
+@login_required
+@limiter.limit(LINK, methods=["POST"])
+def links():
+    """List this clinician's links and make new ones."""
+    form = LinkForm()
+    if form.validate_on_submit():
+        records.add_link(store.db(), current_user.id, form.label.data, form.contact.data)
+        audit(current_user.id, "create_link")
+        flash("Your new link is ready to copy.")
+        return redirect(url_for(".links"))
+    found = records.links_of(store.db(), current_user.id)
+    status = 400 if form.errors else 200
+    return render_template("clinician/links.html", form=form, links=found), status
+
+
+@bp.post("/links/<int:link_id>/<any(pause, resume, delete):action>")
+@login_required
+def change_link(link_id: int, action: str):
+    """Pause, resume or delete one of this clinician's links."""
+    link = records.link_of(store.db(), current_user.id, link_id) or abort(404)
+    if action == "delete":
+        records.delete_link(store.db(), link)
+        flash(f"The link '{link.label}' was deleted. Results shared through it are kept.")
+    else:
+        records.set_link_active(store.db(), link, action == "resume")
+        flash(f"The link '{link.label}' is {'active' if action == 'resume' else 'paused'}.")
+    audit(current_user.id, f"{action}_link")
+    return redirect(url_for(".links"))

@@ -1,0 +1,93 @@
+"""The results patients shared: list, detail, print, delete, and CSV and FHIR exports."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import exports, records, store
+from ..content import content
+from ..flow import AnswerError, parse_answers
+from ..scoring import score
+from ..shares import Share, parse_code
+from . import audit, bp
+
+
+def _share_or_404(reference: str) -> Share:
+    code = parse_code(reference)
+    found = code and records.share_of(store.db(), current_user.id, code)
+    return found or abort(404)
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    """List the results shared with this clinician, optionally through one link."""
+    link_id = request.args.get("link", type=int)
+    shares = records.shares_of(store.db(), current_user.id, link_id)
+    links = {link.id: link for link in records.links_of(store.db(), current_user.id)}
+    audit(current_user.id, "list_results")
+    return render_template("clinician/dashboard.html", shares=shares, links=links, link_id=link_id)
+
+
+@bp.get("/results/<reference>")
+@login_required
+def result(reference: str):
+    """Show one shared result in full: answers, findings, flags and thresholds."""
+    share = _share_or_404(reference)
+    bank = content().bank
+    rescored = None
+    if share.bank_id == bank.id and share.bank_version == bank.version:
+        try:
+            rescored = score(bank, parse_answers(bank, share.answers))
+        except AnswerError:
+            rescored = None
+    audit(current_user.id, "view_result", share.code)
+    return render_template("clinician/result.html", share=share, result=rescored)
+
+
+@bp.post("/results/<reference>/delete")
+@login_required
+def delete(reference: str):
+    share = _share_or_404(reference)
+    records.delete_share(store.db(), share.code)
+    audit(current_user.id, "delete_result")
+    flash(f"Result {share.reference} was deleted.")
+    return redirect(url_for(".dashboard"))
+
+
+@bp.get("/results/<reference>/fhir")
+@login_required
+def fhir(reference: str):
+    """One result as a FHIR R4 QuestionnaireResponse."""
+    share = _share_or_404(reference)
+    audit(current_user.id, "export_fhir", share.code)
+    body = json.dumps(exports.questionnaire_response(content().bank, share), indent=2)
+    return _download(body, "application/fhir+json", f"{share.reference}.json")
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv():
+    """Every shared result (or one link's) as CSV, a row per answer."""
+    link_id = request.args.get("link", type=int)
+    shares = records.shares_of(store.db(), current_user.id, link_id)
+    audit(current_user.id, "export_csv")
+    body = exports.to_csv(exports.csv_rows(content().bank, shares))
+    return _download(body, "text/csv; charset=utf-8", "shared-results.csv")
+
+
+@bp.get("/questionnaire.json")
+@login_required
+def questionnaire():
+    """The question bank as a FHIR R4 Questionnaire."""
+    body = json.dumps(exports.questionnaire(content().bank), indent=2)
+    return _download(body, "application/fhir+json", f"{content().bank.id}.json")
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

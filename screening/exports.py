@@ -1,0 +1,289 @@
+"""Exports for clinicians: the bank as a FHIR R4 Questionnaire, shares as responses and CSV (pure).
+
+Codes: each question's options are a code system `urn:screening:<bank>:<question>` whose codes
+are the option ids; bands are `urn:screening:<bank>:band`. Wording is the bank's own language.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .bank import Bank, Option, Question, Text
+from .conditions import All, AnyOf, Leaf
+from .scoring import SCORERS
+from .shares import Share
+
+ENABLE_WHEN_EXPRESSION = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+)
+SOURCES = {
+    "self": {"type": "Patient", "display": "The patient (self-report)"},
+    "other": {"type": "RelatedPerson", "display": "A family member or friend (proxy report)"},
+}
+CSV_HEADER = (
+    "reference",
+    "completed",
+    "mode",
+    "bank",
+    "bank_version",
+    "total",
+    "band",
+    "flags",
+    "question_id",
+    "question",
+    "answer_ids",
+    "answers",
+    "score",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_INTEGER = re.compile(r"^-?[0-9]+$")
+
+Json = dict[str, Any]
+
+
+def _words(text: Text, mode: str, language: str) -> str:
+    """The wording for a mode, or for a mode the text has when it has none for this one."""
+    return text.get(mode if text.has_mode(mode) else next(iter(text.by_mode)), language)
+
+
+def _system(bank: Bank, question_id: str) -> str:
+    """The code system of one question's options."""
+    return f"urn:screening:{bank.id}:{question_id}"
+
+
+def _coding(bank: Bank, question_id: str, option_id: str, option: Option | None, mode: str) -> Json:
+    """A Coding for an option; an option the bank no longer has is shown by its id."""
+    display = _words(option.label, mode, bank.language) if option else option_id
+    return {"system": _system(bank, question_id), "code": option_id, "display": display}
+
+
+def _option_mode(option: Option) -> str:
+    """The mode whose wording shows an option in the Questionnaire: self unless not offered."""
+    return "self" if option.modes is None or "self" in option.modes else option.modes[0]
+
+
+def _parts(condition: All | AnyOf) -> tuple[Leaf | All | AnyOf, ...]:
+    return condition.all if isinstance(condition, All) else condition.any
+
+
+def _values(bank: Bank, leaf: Leaf) -> list[str]:
+    """A leaf's option ids in the order its question lists them (ids it lacks last)."""
+    question = bank.by_id.get(leaf.question)
+    order = [o.id for o in question.options] if question else []
+    return sorted(leaf.values, key=lambda v: (order.index(v) if v in order else len(order), v))
+
+
+def _in_leaves(condition: Leaf | All | AnyOf) -> list[Leaf] | None:
+    """The leaves of a condition made only of `in` leaves at most one level down, else None."""
+    parts = (condition,) if isinstance(condition, Leaf) else _parts(condition)
+    leaves = [part for part in parts if isinstance(part, Leaf) and part.op == "in"]
+    return leaves if len(leaves) == len(parts) else None
+
+
+def _enable_when(bank: Bank, condition: Leaf | All | AnyOf) -> Json | None:
+    """enableWhen and enableBehavior for a condition FHIR can express, else None."""
+    leaves = _in_leaves(condition)
+    if leaves is None or (isinstance(condition, All) and any(len(x.values) > 1 for x in leaves)):
+        return None
+    rules = []
+    for leaf in leaves:
+        for value in _values(bank, leaf):
+            coding = {"system": _system(bank, leaf.question), "code": value}
+            rules.append({"question": leaf.question, "operator": "=", "answerCoding": coding})
+    if len(rules) == 1:
+        return {"enableWhen": rules}
+    return {"enableWhen": rules, "enableBehavior": "all" if isinstance(condition, All) else "any"}
+
+
+def _quote(value: str) -> str:
+    """A FHIRPath string literal."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def fhirpath(bank: Bank, condition: Leaf | All | AnyOf, nested: bool = False) -> str:
+    """A FHIRPath expression, true when the condition holds for a QuestionnaireResponse."""
+    if isinstance(condition, Leaf):
+        answer = f"%resource.repeat(item).where(linkId={_quote(condition.question)}).answer"
+        values = " | ".join(_quote(v) for v in _values(bank, condition))
+        chosen = f"{answer}.value.where(code in ({values})).exists()"
+        if condition.op == "in":
+            return chosen
+        expression = f"{answer}.exists() and {chosen}.not()"
+    else:
+        parts = _parts(condition)
+        word = " and " if isinstance(condition, All) else " or "
+        expression = word.join(fhirpath(bank, part, nested=True) for part in parts)
+        if len(parts) == 1:
+            return expression
+    return f"({expression})" if nested else expression
+
+
+def _item(bank: Bank, question: Question) -> Json:
+    """One Questionnaire item: the self-mode wording, every option and the skip rule."""
+    item: Json = {
+        "linkId": question.id,
+        "text": _words(question.text, "self", bank.language),
+        "type": "choice",
+        "required": True,  # the flow asks for an answer to every question that applies
+    }
+    if question.type == "multiple":
+        item["repeats"] = True
+    if question.show_if is not None:
+        rule = _enable_when(bank, question.show_if)
+        if rule is None:
+            expression = {
+                "language": "text/fhirpath",
+                "expression": fhirpath(bank, question.show_if),
+            }
+            item["extension"] = [{"url": ENABLE_WHEN_EXPRESSION, "valueExpression": expression}]
+        else:
+            item.update(rule)
+    item["answerOption"] = [
+        {"valueCoding": _coding(bank, question.id, o.id, o, _option_mode(o))}
+        for o in question.options
+    ]
+    return item
+
+
+def questionnaire(bank: Bank) -> Json:
+    """The bank as a FHIR R4 Questionnaire, with read-only total and band items at the end."""
+    bands = [{"valueCoding": _band_coding(bank, band.id, "self")} for band in bank.bands]
+    return {
+        "resourceType": "Questionnaire",
+        "language": bank.language,
+        "url": f"urn:screening:{bank.id}",
+        "version": bank.version,
+        "name": bank.id,
+        "title": _words(bank.title, "self", bank.language),
+        "status": "active",
+        "item": [
+            *(_item(bank, q) for q in bank.questions),
+            {"linkId": "total", "text": "Total score", "type": "integer", "readOnly": True},
+            {
+                "linkId": "band",
+                "text": "Band",
+                "type": "choice",
+                "readOnly": True,
+                "answerOption": bands,
+            },
+        ],
+    }
+
+
+def _band_coding(bank: Bank, band_id: str, mode: str) -> Json:
+    """A Coding for a band; a band the bank no longer has is shown by its id."""
+    band = next((b for b in bank.bands if b.id == band_id), None)
+    display = _words(band.title, mode, bank.language) if band else band_id
+    return {"system": _system(bank, "band"), "code": band_id, "display": display}
+
+
+def _utc(moment: datetime.datetime) -> str:
+    """ISO 8601 with the timezone; a naive time is taken to be UTC, as shares are stored."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds")
+
+
+def _answered(bank: Bank, share: Share) -> list[tuple[str, Question | None, tuple[str, ...]]]:
+    """The share's answers in bank order, then any question the bank no longer has."""
+    known = [(q.id, q, share.answers[q.id]) for q in bank.questions if share.answers.get(q.id)]
+    extra = [(i, None, ids) for i, ids in share.answers.items() if ids and i not in bank.by_id]
+    return [*known, *extra]
+
+
+def _option(question: Question | None, option_id: str) -> Option | None:
+    return question.option(option_id) if question else None
+
+
+def _question_text(bank: Bank, question_id: str, question: Question | None, mode: str) -> str:
+    return _words(question.text, mode, bank.language) if question else question_id
+
+
+def questionnaire_response(bank: Bank, share: Share) -> Json:
+    """A share as a completed FHIR R4 QuestionnaireResponse, worded in the share's mode."""
+    items = [
+        {
+            "linkId": question_id,
+            "text": _question_text(bank, question_id, question, share.mode),
+            "answer": [
+                {"valueCoding": _coding(bank, question_id, i, _option(question, i), share.mode)}
+                for i in ids
+            ],
+        }
+        for question_id, question, ids in _answered(bank, share)
+    ]
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": share.code,
+        "identifier": {"system": "urn:screening:reference", "value": share.reference},
+        "questionnaire": f"urn:screening:{bank.id}|{share.bank_version}",
+        "status": "completed",
+        "authored": _utc(share.created),
+        **({"source": dict(SOURCES[share.mode])} if share.mode in SOURCES else {}),
+        "item": [
+            *items,
+            {"linkId": "total", "text": "Total score", "answer": [{"valueInteger": share.total}]},
+            {
+                "linkId": "band",
+                "text": "Band",
+                "answer": [{"valueCoding": _band_coding(bank, share.band, share.mode)}],
+            },
+        ],
+    }
+
+
+def escape_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula; plain integers are left alone."""
+    if value.startswith(_FORMULA_START) and not _INTEGER.match(value):
+        return "'" + value
+    return value
+
+
+def csv_rows(bank: Bank, shares: Iterable[Share]) -> list[list[str]]:
+    """Shares in long format: a header, then one row per answered question per share."""
+    rows = [list(CSV_HEADER)]
+    for share in shares:
+        common = [
+            share.reference,
+            _utc(share.created),
+            share.mode,
+            share.bank_id,
+            share.bank_version,
+            str(share.total),
+            share.band,
+            "|".join(share.flags),
+        ]
+        answered = _answered(bank, share)
+        if not answered:  # keep the share visible even with no answers
+            rows.append([*common, "", "", "", "", ""])
+        for question_id, question, ids in answered:
+            options = [_option(question, i) for i in ids]
+            labels = [
+                _words(o.label, share.mode, bank.language) if o else i
+                for i, o in zip(ids, options, strict=True)
+            ]
+            points = str(SCORERS[question.type](question, frozenset(ids))) if question else ""
+            rows.append(
+                [
+                    *common,
+                    question_id,
+                    _question_text(bank, question_id, question, share.mode),
+                    "|".join(ids),
+                    "; ".join(labels),
+                    points,
+                ]
+            )
+    return [[escape_cell(cell) for cell in row] for row in rows]
+
+
+def to_csv(rows: Iterable[Iterable[str]]) -> str:
+    """Rows as CSV text (CRLF line ends, as RFC 4180), every cell neutralised against formulas."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows([escape_cell(str(cell)) for cell in row] for row in rows)
+    return out.getvalue()

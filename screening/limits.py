@@ -1,0 +1,11 @@
+"""Rate limits (Flask-Limiter): counted in memory per worker, or in a shared store by setting."""
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address)
+
+LOGIN = "5 per minute;30 per hour"
+SHARE = "10 per hour"
+WITHDRAW = "10 per hour"
+LINK = "30 per hour"

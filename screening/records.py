@@ -1,0 +1,276 @@
+"""Clinicians, their referral links, shared results and the access log, in SQLite."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from functools import cache
+
+from flask_login import UserMixin
+from sqlite_utils import Database
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .shares import Share, new_code, new_secret, secret_digest, secret_matches
+from .store import now, writing
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash to check against for unknown emails, so they take as long as known ones."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+class RecordError(ValueError):
+    """A request that the records cannot honour, in words fit for the person who asked."""
+
+
+@dataclass(frozen=True)
+class Clinician(UserMixin):
+    id: int
+    email: str
+    name: str
+    active: int
+    session_token: str
+
+    def get_id(self) -> str:  # the session names the token too, so old sessions can be ended
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+
+@dataclass(frozen=True)
+class Link:
+    id: int
+    clinician_id: int
+    token: str
+    label: str
+    contact: str
+    active: int
+    created: str
+
+
+def _clinician(row: dict | None) -> Clinician | None:
+    return None if row is None else Clinician(**{k: row[k] for k in Clinician.__annotations__})
+
+
+# Clinicians -----------------------------------------------------------------------------------
+
+
+def add_clinician(db: Database, email: str, name: str, password: str, method: str) -> Clinician:
+    email = email.strip().lower()
+    if "@" not in email or not name.strip():
+        raise RecordError("Give an email address and a name.")
+    if len(password) < 12:
+        raise RecordError("The password must be at least 12 characters long.")
+    row = {
+        "email": email,
+        "name": name.strip(),
+        "password_hash": generate_password_hash(password, method=method),
+        "session_token": secrets.token_hex(16),
+        "active": 1,
+        "created": now(),
+    }
+    try:
+        with writing(db):
+            db["clinicians"].insert(row)
+    except sqlite3.IntegrityError:
+        raise RecordError(f"There is already an account for {email}.") from None
+    return clinician_by_email(db, email)
+
+
+def clinician_by_email(db: Database, email: str) -> Clinician | None:
+    rows = db["clinicians"].rows_where("email = ?", [email.strip().lower()])
+    return _clinician(next(iter(rows), None))
+
+
+def clinician_by_session(db: Database, session_id: str) -> Clinician | None:
+    """Find the clinician a session names, if the session is still theirs and they are active."""
+    clinician_id, _, token = session_id.partition(":")
+    if not clinician_id.isdigit():
+        return None
+    rows = db["clinicians"].rows_where("id = ? AND active = 1", [int(clinician_id)])
+    found = _clinician(next(iter(rows), None))
+    return found if found and secrets.compare_digest(found.session_token, token) else None
+
+
+def check_login(db: Database, email: str, password: str, method: str) -> Clinician | None:
+    row = next(iter(db["clinicians"].rows_where("email = ?", [email.strip().lower()])), None)
+    if row is None:
+        check_password_hash(_dummy_hash(method), password)
+        return None
+    if not check_password_hash(row["password_hash"], password) or not row["active"]:
+        return None
+    return _clinician(row)
+
+
+def list_clinicians(db: Database) -> list[Clinician]:
+    return [_clinician(row) for row in db["clinicians"].rows_where(order_by="email")]
+
+
+def update_clinician(db: Database, email: str, **changes: object) -> Clinician:
+    """Change an account (active, password_hash); any change also ends its open sessions."""
+    found = clinician_by_email(db, email)
+    if found is None:
+        raise RecordError(f"No account for {email}.")
+    with writing(db):
+        db["clinicians"].update(found.id, {**changes, "session_token": secrets.token_hex(16)})
+    return clinician_by_email(db, email)
+
+
+def end_sessions(db: Database, clinician_id: int) -> None:
+    with writing(db):
+        db["clinicians"].update(clinician_id, {"session_token": secrets.token_hex(16)})
+
+
+# Links ----------------------------------------------------------------------------------------
+
+
+def add_link(db: Database, clinician_id: int, label: str, contact: str) -> Link:
+    row = {
+        "clinician_id": clinician_id,
+        "token": secrets.token_urlsafe(24),  # 192 bits
+        "label": label.strip()[:100],
+        "contact": contact.strip()[:200],
+        "active": 1,
+        "created": now(),
+    }
+    with writing(db):
+        link_id = db["links"].insert(row).last_pk
+    return Link(id=link_id, **row)
+
+
+def links_of(db: Database, clinician_id: int) -> list[Link]:
+    rows = db["links"].rows_where("clinician_id = ?", [clinician_id], order_by="created desc")
+    return [Link(**row) for row in rows]
+
+
+def link_of(db: Database, clinician_id: int, link_id: int) -> Link | None:
+    rows = db["links"].rows_where("id = ? AND clinician_id = ?", [link_id, clinician_id])
+    return next((Link(**row) for row in rows), None)
+
+
+def link_by_token(db: Database, token: str) -> Link | None:
+    return next((Link(**row) for row in db["links"].rows_where("token = ?", [token])), None)
+
+
+def set_link_active(db: Database, link: Link, active: bool) -> None:
+    with writing(db):
+        db["links"].update(link.id, {"active": int(active)})
+
+
+def delete_link(db: Database, link: Link) -> None:
+    with writing(db):  # results shared through it stay with the clinician
+        db.execute("UPDATE shares SET link_id = NULL WHERE link_id = ?", [link.id])
+        db["links"].delete(link.id)
+
+
+def clinician_of_link(db: Database, link_id: int) -> tuple[Link, Clinician] | None:
+    """The active link and active clinician a check was opened from, if both still are."""
+    rows = db["links"].rows_where("id = ? AND active = 1", [link_id])
+    link = next((Link(**row) for row in rows), None)
+    if link is None:
+        return None
+    clinician = _clinician(db["clinicians"].get(link.clinician_id))
+    return (link, clinician) if clinician.active else None
+
+
+# Shares ---------------------------------------------------------------------------------------
+
+
+def add_share(db: Database, share: Share) -> tuple[Share, str]:
+    """Store a share under a fresh reference code; return it with its withdrawal secret."""
+    secret = new_secret()
+    row = {
+        "withdraw_digest": secret_digest(secret),
+        "clinician_id": share.clinician_id,
+        "link_id": share.link_id,
+        "created": share.created.isoformat(timespec="seconds"),
+        "bank_id": share.bank_id,
+        "bank_version": share.bank_version,
+        "mode": share.mode,
+        "total": share.total,
+        "band": share.band,
+        "flags": json.dumps(list(share.flags)),
+        "answers": json.dumps({q: list(a) for q, a in share.answers.items()}),
+        "name": share.name,
+    }
+    for _ in range(10):  # a clash among ~387 million codes is rare; try again if it happens
+        code = new_code()
+        try:
+            with writing(db):
+                db["shares"].insert({**row, "code": code})
+            return _share({**row, "code": code}), secret
+        except sqlite3.IntegrityError:
+            continue
+    raise RecordError("Could not make a reference code; please try again.")
+
+
+def _share(row: dict) -> Share:
+    return Share(
+        code=row["code"],
+        clinician_id=row["clinician_id"],
+        link_id=row["link_id"],
+        created=datetime.datetime.fromisoformat(row["created"]),
+        bank_id=row["bank_id"],
+        bank_version=row["bank_version"],
+        mode=row["mode"],
+        total=row["total"],
+        band=row["band"],
+        flags=tuple(json.loads(row["flags"])),
+        answers={q: tuple(a) for q, a in json.loads(row["answers"]).items()},
+        name=row["name"],
+    )
+
+
+def shares_of(db: Database, clinician_id: int, link_id: int | None = None) -> list[Share]:
+    where, args = "clinician_id = ?", [clinician_id]
+    if link_id is not None:
+        where, args = where + " AND link_id = ?", [*args, link_id]
+    return [_share(r) for r in db["shares"].rows_where(where, args, order_by="created desc")]
+
+
+def share_of(db: Database, clinician_id: int, code: str) -> Share | None:
+    rows = db["shares"].rows_where("code = ? AND clinician_id = ?", [code, clinician_id])
+    return next((_share(row) for row in rows), None)
+
+
+def delete_share(db: Database, code: str) -> None:
+    with writing(db):
+        db.execute("DELETE FROM shares WHERE code = ?", [code])
+
+
+def withdraw(db: Database, code: str, secret: str) -> bool:
+    """Delete a share if the secret matches; say whether it did."""
+    row = next(iter(db["shares"].rows_where("code = ?", [code])), None)
+    if row is None or not secret_matches(secret, row["withdraw_digest"]):
+        return False
+    delete_share(db, code)
+    return True
+
+
+def purge(db: Database, days: int) -> int:
+    """Delete shares older than `days`; return how many went."""
+    cutoff = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days)
+    with writing(db):
+        cursor = db.execute(
+            "DELETE FROM shares WHERE created < ?", [cutoff.isoformat(timespec="seconds")]
+        )
+    return cursor.rowcount
+
+
+# Access log ----------------------------------------------------------------------------------
+
+
+def log_access(db: Database, clinician_id: int, action: str, share_code: str | None = None) -> None:
+    share_id = None
+    if share_code is not None:
+        share_id = next(iter(db["shares"].rows_where("code = ?", [share_code])), {}).get("id")
+    with writing(db):
+        db["access_log"].insert(
+            {"clinician_id": clinician_id, "action": action, "share_id": share_id, "at": now()}
+        )

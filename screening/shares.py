@@ -1,0 +1,66 @@
+"""A result a respondent chose to share with a clinician, and its reference code (pure)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+# No 0/O, 1/I/L, U/V or 5/S: a code must survive being read aloud over the phone.
+ALPHABET = "2346789ABCDEFGHJKMNPQRTWXYZ"
+CODE_LENGTH = 6  # 27**6 ≈ 387 million codes; uniqueness is enforced by the database
+SECRET_GROUPS = 4  # withdrawal secret: 4 groups of 4, 27**16 ≈ 8e22
+
+
+@dataclass(frozen=True)
+class Share:
+    """What is kept when a respondent shares: answers and their scoring, nothing identifying."""
+
+    code: str  # e.g. "K7F3QD", shown as "K7F-3QD"
+    clinician_id: int
+    link_id: int | None
+    created: datetime.datetime  # when the respondent shared it (UTC)
+    bank_id: str
+    bank_version: str
+    mode: str  # "self", or "other" for a family member or friend
+    total: int
+    band: str  # band id
+    flags: tuple[str, ...]  # flag ids
+    answers: dict[str, tuple[str, ...]]  # question id -> option ids, only questions that applied
+    name: str | None = None  # optional name or initials the respondent typed
+
+    @property
+    def reference(self) -> str:
+        return format_code(self.code)
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    return f"{code[:3]}-{code[3:]}"
+
+
+def parse_code(text: str) -> str | None:
+    """Read a code as a person types it (any case, spaces or dashes); None if it cannot be one."""
+    code = "".join(ch for ch in text.upper() if ch.isalnum())
+    return code if len(code) == CODE_LENGTH and set(code) <= set(ALPHABET) else None
+
+
+def new_secret() -> str:
+    return "-".join(
+        "".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(SECRET_GROUPS)
+    )
+
+
+def secret_digest(secret: str) -> str:
+    """Store only a digest of the withdrawal secret; compare with `secret_matches`."""
+    normal = "".join(ch for ch in secret.upper() if ch.isalnum())
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def secret_matches(secret: str, digest: str) -> bool:
+    return hmac.compare_digest(secret_digest(secret), digest)

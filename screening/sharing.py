@@ -1,0 +1,137 @@
+"""A check opened from a clinician's link, and sharing its result only when the person chooses.
+
+Nothing is stored until the person presses Share; then only the answers, their scoring, the mode
+and the date are kept, with an optional name or initials: no IP address, browser or cookie.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import Length
+
+from . import drafts, flow, records, store
+from .content import content
+from .limits import SHARE, WITHDRAW, limiter
+from .records import Clinician, Link
+from .scoring import score
+from .shares import Share, parse_code
+
+bp = Blueprint("sharing", __name__)
+
+
+class ShareForm(FlaskForm):
+    name = StringField(
+        "Your name or initials (optional)",
+        validators=[Length(max=40, message="Use 40 characters or fewer")],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reference = StringField("Reference code", validators=[Length(max=20)])
+    secret = StringField("Withdrawal code", validators=[Length(max=40)])
+    this_browser = HiddenField()  # set by the button on the page shown right after sharing
+
+
+def referral() -> tuple[Link, Clinician] | None:
+    """The clinician this check was opened for, while their link is still active."""
+    link_id = _context().get("link")
+    return records.clinician_of_link(store.db(), link_id) if link_id else None
+
+
+@bp.get("/r/<token>")
+def open_link(token: str):
+    """Start a check on behalf of a clinician, then leave the token out of the address."""
+    link = records.link_by_token(store.db(), token)
+    if link is None or records.clinician_of_link(store.db(), link.id) is None:
+        return render_template("sharing/link_inactive.html"), 404
+    drafts.clear()
+    drafts.save({}, link=link.id)
+    return redirect(url_for("check.start"))
+
+
+@bp.post("/share")
+@limiter.limit(SHARE)
+def share():
+    """Store the finished result for the clinician who sent the link, with consent given here."""
+    answers = _context() and drafts.load()
+    bank = content().bank
+    found = referral() if answers else None
+    if found is None or flow.first_unanswered(bank, answers) is not None:
+        abort(400)
+    form = ShareForm()
+    if not form.validate():
+        flash("Your name or initials can be at most 40 characters. Nothing was shared.")
+        return redirect(url_for("check.result"))
+    link, clinician = found
+    result = score(bank, answers)
+    stored, secret = records.add_share(
+        store.db(),
+        Share(
+            code="",
+            clinician_id=clinician.id,
+            link_id=link.id,
+            created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
+            bank_id=bank.id,
+            bank_version=bank.version,
+            mode=result.mode,
+            total=result.total,
+            band=result.band.id,
+            flags=tuple(f.id for f in result.flags),
+            answers={c.question.id: tuple(o.id for o in c.options) for c in result.counted},
+            name=(form.name.data or "").strip() or None,
+        ),
+    )
+    drafts.save(answers, share=stored.code, secret=secret)
+    return redirect(url_for(".shared"))
+
+
+@bp.get("/shared")
+def shared():
+    """Show the reference code, and the withdrawal code once."""
+    context = _context()
+    answers = drafts.load() if context else None
+    if not answers or "share" not in context:
+        return redirect(url_for("check.start"))
+    drafts.save(answers, secret=None)  # shown once
+    found = referral()
+    return render_template(
+        "sharing/shared.html",
+        reference=context["share"],
+        secret=context.get("secret"),
+        clinician=found[1] if found else None,
+        link=found[0] if found else None,
+    )
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+@limiter.limit(WITHDRAW, methods=["POST"])
+def withdraw():
+    """Delete a shared result: from the browser that shared it, or anywhere with both codes."""
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        own = _context().get("share")
+        if form.this_browser.data and own:
+            records.delete_share(store.db(), own)
+            deleted = True
+        else:
+            code = parse_code(form.reference.data or "")
+            deleted = bool(code) and records.withdraw(store.db(), code, form.secret.data or "")
+            own = own if own == code else None
+        if deleted:
+            if own:
+                drafts.save(drafts.load() or {}, share=None)
+            flash("Your shared result has been deleted. Your clinician can no longer see it.")
+            return redirect(url_for("check.start"))
+        return render_template("sharing/withdraw.html", form=form, failed=True), 400
+    return render_template("sharing/withdraw.html", form=form, failed=False)
+
+
+def _context() -> dict:
+    try:
+        return drafts.context()
+    except drafts.DraftUnreadable:
+        return {}
