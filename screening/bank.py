@@ -79,6 +79,7 @@ class Text(Model):
 
 
 DONT_KNOW = "dont_know"  # the option id of the "I don't know" the engine adds for proxy mode
+RESERVED_IDS = ("total", "band")  # item ids the FHIR export adds after the questions
 
 
 class Option(Model):
@@ -129,6 +130,7 @@ class Band(Model):
     max: int | None = None  # None: up to the highest possible total
     title: Text
     body: Text
+    clinical: Text | None = None  # a short label for clinicians' pages and exports
 
 
 class Flag(Model):
@@ -138,6 +140,7 @@ class Flag(Model):
     title: Text
     body: Text
     help: tuple[Literal[HELP_TAGS], ...] = ()  # type: ignore[valid-type]
+    clinical: Text | None = None  # a short label for clinicians' pages and exports
 
 
 class Bank(Model):
@@ -218,6 +221,8 @@ def check(bank: Bank) -> Iterator[Problem]:
     position = {q.id: i for i, q in enumerate(bank.questions)}
     for i, question in enumerate(bank.questions):
         at = ("questions", i)
+        if question.id in RESERVED_IDS:
+            yield Problem((*at, "id"), f"{question.id!r} is reserved for the score in exports")
         yield from _duplicates(question.options, (*at, "options"))
         if question.domain not in domains:
             yield Problem((*at, "domain"), f"unknown domain {question.domain!r}")

@@ -32,3 +32,15 @@ def test_numeric_secret_key_from_environment_works(monkeypatch, tmp_path):
     started = client.post("/start", data={"csrf_token": csrf_token(page.text)})
     assert started.status_code == 302
     assert client.get(started.location).status_code == 200
+
+
+def test_question_ids_used_by_exports_are_reserved(tmp_path):
+    from helpers import ASSIST
+
+    from screening.bank import load_bank
+    from screening.source import SourceError
+
+    path = tmp_path / "bank.yaml"
+    path.write_text(ASSIST.read_text().replace("id: q7", "id: total"))
+    with pytest.raises(SourceError, match="'total' is reserved for the score in exports"):
+        load_bank(path)

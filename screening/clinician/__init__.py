@@ -34,14 +34,14 @@ def _wording(text: Text | None, share: Share) -> str:
 
 def band_title(share: Share) -> str:
     band = next((b for b in content().bank.bands if b.id == share.band), None)
-    return _wording(band.title, share) if band else share.band
+    return _wording(band.clinical or band.title, share) if band else share.band
 
 
 def flag_titles(share: Share) -> list[str]:
     """Flag titles, most urgent first, in the wording of the mode the result was given in."""
     flags = [f for f in content().bank.flags if f.id in share.flags]
     flags.sort(key=lambda f: FLAG_LEVELS.index(f.level))
-    return [f"{_wording(f.title, share)} ({f.level})" for f in flags]
+    return [f"{_wording(f.clinical or f.title, share)} ({f.level})" for f in flags]
 
 
 def answer_rows(share: Share, result: Result | None) -> list[dict]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 from helpers import ALL_CLEAR, BANK
 
-from screening import drafts
+from screening import drafts, records, store
 from screening.bank import load_bank
 from screening.flow import parse_answers
+from screening.scoring import score
+from screening.shares import Share
 
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -88,10 +91,40 @@ class LiveApp:
         self.app = app
         self.url = url
 
-    def draft_cookie(self, answers: dict[str, str | list[str]]) -> dict:
+    EMAIL = "dr.shah@example.org"
+    PASSWORD = "a long test password"
+
+    def prepare_clinic(self) -> None:
+        """A clinician with a referral link and one result shared through it."""
+        bank = self.app.extensions["screening"].bank
+        with self.app.app_context():
+            db = store.db()
+            clinician = records.add_clinician(
+                db, self.EMAIL, "Dr Amira Shah", self.PASSWORD, "pbkdf2:sha256:1000"
+            )
+            self.link = records.add_link(db, clinician.id, "Tuesday clinic", "Call 555-0100")
+            result = score(bank, parse_answers(bank, MANY_SIGNS_IN_CRISIS))
+            share = Share(
+                code="",
+                clinician_id=clinician.id,
+                link_id=self.link.id,
+                created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
+                bank_id=bank.id,
+                bank_version=bank.version,
+                mode=result.mode,
+                total=result.total,
+                band=result.band.id,
+                flags=tuple(f.id for f in result.flags),
+                answers={c.question.id: tuple(o.id for o in c.options) for c in result.counted},
+                name="AS",
+            )
+            self.share, self.secret = records.add_share(db, share)
+
+    def draft_cookie(self, answers: dict[str, str | list[str]], **context: object) -> dict:
         """A cookie holding these answers, encrypted as the app itself would do it."""
         with self.app.test_request_context():
-            value = drafts.encode(parse_answers(self.app.extensions["screening"].bank, answers))
+            bank = self.app.extensions["screening"].bank
+            value = drafts.encode(parse_answers(bank, answers), context)
         return {"name": drafts.COOKIE, "value": value, "url": self.url}
 
 

@@ -46,8 +46,12 @@ def live(tmp_path_factory) -> Iterator[LiveApp]:
             "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
             "DATABASE": str(folder / "live.sqlite3"),
             "SITE": str(Path(__file__).parents[2] / "site.example.yaml"),  # a deployer's service
+            "PASSWORD_HASH": "pbkdf2:sha256:1000",
+            "RATELIMIT_ENABLED": False,  # the page tests sign in many times a minute
         }
     )
+    live_app = LiveApp(app, "")
+    live_app.prepare_clinic()
 
     @app.get("/test-only/fail")
     def fail():  # a page that breaks, to show the 500 page
@@ -56,7 +60,8 @@ def live(tmp_path_factory) -> Iterator[LiveApp]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveApp(app, f"http://127.0.0.1:{server.server_port}")
+    live_app.url = f"http://127.0.0.1:{server.server_port}"
+    yield live_app
     server.shutdown()
     thread.join()
 

@@ -64,6 +64,39 @@ def oversized(page):
     page.get_by_role("button", name="Continue").click()
 
 
+def signed_in(path: str, then: Callable | None = None) -> Callable:
+    def run(page):
+        from browsing import LiveApp
+
+        page.goto("/clinician/login")
+        page.fill("#email", LiveApp.EMAIL)
+        page.fill("#password", LiveApp.PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(path)
+        if then:
+            then(page)
+
+    return run
+
+
+def wrong_password(page):
+    page.goto("/clinician/login")
+    page.fill("#email", "dr.shah@example.org")
+    page.fill("#password", "not the password")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def wrong_codes(page):
+    page.goto("/withdraw")
+    page.fill("#reference", "AAA-AAA")
+    page.fill("#secret", "AAAA-AAAA-AAAA-AAAA")
+    page.get_by_role("button", name="Delete shared result").click()
+
+
+def empty_link_form(page):
+    page.get_by_role("button", name="Make link").click()
+
+
 # name -> (answers already given, or None for no check in progress; how to reach the page)
 PAGES: dict[str, tuple[dict | None, Callable]] = {
     "start": (None, goto("/")),
@@ -87,6 +120,15 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "proxy-result-concern": (PROXY, goto("/result")),
     "proxy-result-crisis-unknowns": (PROXY_CRISIS_UNKNOWN, goto("/result")),
     "privacy": (None, goto("/privacy")),
+    "withdraw": (None, goto("/withdraw")),
+    "withdraw-error": (None, wrong_codes),
+    "link-inactive": (None, goto("/r/no-such-link")),
+    "clinician-login": (None, goto("/clinician/login")),
+    "clinician-login-error": (None, wrong_password),
+    "clinician-dashboard": (None, signed_in("/clinician/")),
+    "clinician-links": (None, signed_in("/clinician/links")),
+    "clinician-links-error": (None, signed_in("/clinician/links", empty_link_form)),
+    "clinician-result": (None, signed_in("/clinician/results/{share}")),
     "error-400-tampered": (SELF, tampered),
     "error-400-csrf": (SELF, without_csrf_token),
     "error-404": (None, goto("/no-such-page")),
@@ -110,21 +152,42 @@ EXPECTED_HEADING = {
     "error-405": "That did not work",
     "error-413": "Too much was sent",
     "error-500": "Sorry, there is a problem with the service",
+    "clinician-login-error": "Sign in as a clinician",
+    "clinician-dashboard": "Results shared with you",
+    "clinician-links-error": "Your links",
+    "withdraw-error": "Delete a shared result",
+    "link-inactive": "This link is not active",
+    "result-share-offer": "Your result",
+    "shared": "Your result was shared with Dr Amira Shah",
 }
 
 
 def open_page(browser, live, name: str, size: dict):
-    answers, reach = PAGES[name]
+    answers, reach = PAGES.get(name) or SHARING_PAGES[name](live)
     context = browser.new_context(viewport=size, base_url=live.url)
-    if answers is not None:
+    if isinstance(answers, tuple):  # answers and draft context
+        context.add_cookies([live.draft_cookie(answers[0], **answers[1])])
+    elif answers is not None:
         context.add_cookies([live.draft_cookie(answers)])
     page = context.new_page()
+    if name == "clinician-result":
+        reach = signed_in(f"/clinician/results/{live.share.reference}")
     reach(page)
     page.wait_for_load_state()
     return context, page
 
 
-@pytest.mark.parametrize("name", PAGES)
+# Pages that need the live app's link or share: name -> function of the live app.
+SHARING_PAGES: dict[str, Callable] = {
+    "result-share-offer": lambda live: ((ALL_CLEAR, {"link": live.link.id}), goto("/result")),
+    "shared": lambda live: (
+        (ALL_CLEAR, {"link": live.link.id, "share": live.share.code, "secret": live.secret}),
+        goto("/shared"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", [*PAGES, *SHARING_PAGES])
 def test_page_is_accessible(browser, live, viewport, name):
     width_name, size = viewport
     context, page = open_page(browser, live, name, size)

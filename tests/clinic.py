@@ -1,0 +1,173 @@
+"""Helpers for the clinician tests: an app with fast password hashing, clinician accounts,
+signed-in clients, referral links, and respondents who finish a check through a link.
+
+Plain functions (no fixtures) so any test module can build the state it needs in a few lines.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from helpers import ALL_CLEAR, BANK, Respondent, as_sets, csrf_token
+
+from screening import create_app, records, store
+from screening.bank import load_bank
+from screening.flow import parse_answers
+from screening.scoring import Result, score
+
+FAST_HASH = "pbkdf2:sha256:1000"  # the production default (600,000 rounds) is far too slow here
+PASSWORD = "correct horse battery staple"
+AMIRA = ("amira@example.org", "Dr Amira Shah")
+BEN = ("ben@example.org", "Dr Ben Okafor")
+CONTACT = "Call the Riverside clinic on 555-0100"
+USER_AGENT = "RespondentBrowser/9.9 (unique-agent-7f3q)"
+ALPHABET = set("2346789ABCDEFGHJKMNPQRTWXYZ")
+REFERENCE = re.compile(r"\b([2-9A-Z]{3})-([2-9A-Z]{3})\b")
+SECRET = re.compile(r"\b[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}\b")
+
+
+def make_app(tmp_path: Path, **overrides: Any) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough",
+            "DATABASE": str(tmp_path / "clinic.sqlite3"),
+            "PASSWORD_HASH": FAST_HASH,
+            **overrides,
+        }
+    )
+
+
+# The database, opened and closed around each use -----------------------------------------------
+
+
+def query(app: Flask, sql: str, params: tuple | list = ()) -> list[dict]:
+    conn = sqlite3.connect(app.config["DATABASE"])
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def execute(app: Flask, sql: str, params: tuple | list = ()) -> int:
+    conn = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
+    try:
+        return conn.execute(sql, params).rowcount
+    finally:
+        conn.close()
+
+
+def columns(app: Flask, table: str) -> list[str]:
+    return [row["name"] for row in query(app, f"PRAGMA table_info({table})")]
+
+
+def shares(app: Flask) -> list[dict]:
+    return query(app, "SELECT * FROM shares ORDER BY id")
+
+
+def add_clinician(app: Flask, who: tuple[str, str] = AMIRA, password: str = PASSWORD):
+    database = store.connect(app.config["DATABASE"])
+    try:
+        return records.add_clinician(database, who[0], who[1], password, FAST_HASH)
+    finally:
+        database.close()
+
+
+def add_link(app: Flask, clinician_id: int, label: str = "Tuesday clinic") -> records.Link:
+    database = store.connect(app.config["DATABASE"])
+    try:
+        return records.add_link(database, clinician_id, label, CONTACT)
+    finally:
+        database.close()
+
+
+# Clinicians' browsers -------------------------------------------------------------------------
+
+
+def sign_in(client: FlaskClient, email: str = AMIRA[0], password: str = PASSWORD):
+    page = client.get("/clinician/login")
+    data = {"csrf_token": csrf_token(page.text), "email": email, "password": password}
+    return client.post("/clinician/login", data=data)
+
+
+def signed_in(app: Flask, who: tuple[str, str] = AMIRA) -> FlaskClient:
+    client = app.test_client()
+    response = sign_in(client, who[0])
+    assert response.status_code == 302, response.text
+    assert response.location == "/clinician/"
+    return client
+
+
+def post_form(client: FlaskClient, page_url: str, url: str, **data: Any):
+    """Post to `url` with the CSRF token from `page_url`, as the browser showing it would."""
+    page = client.get(page_url)
+    assert page.status_code == 200, (page_url, page.status_code)
+    return client.post(url, data={"csrf_token": csrf_token(page.text), **data})
+
+
+def create_link(client: FlaskClient, label: str = "Tuesday clinic", contact: str = CONTACT):
+    """Make a link through the page; return its URL as the page shows it for copying."""
+    response = post_form(client, "/clinician/links", "/clinician/links", label=label, contact=contact)
+    assert response.status_code == 302, response.text
+    page = client.get("/clinician/links").text
+    urls = re.findall(r'readonly value="(http://localhost/r/[^"]+)"', page)
+    assert urls, "no link URL on the page"
+    return urls[0]  # newest first
+
+
+# Respondents' browsers ------------------------------------------------------------------------
+
+
+def respondent_client(app: Flask) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
+    return client
+
+
+def finish_through(
+    app: Flask, link_url: str | None, answers: dict | None = None
+) -> tuple[FlaskClient, Any]:
+    """A fresh browser that opens the link (if any), answers every question and sees the result."""
+    client = respondent_client(app)
+    if link_url is not None:
+        opened = client.get(link_url.removeprefix("http://localhost"))
+        assert opened.status_code == 302, opened.status_code
+    person = Respondent(client)
+    person.answer_all(answers or ALL_CLEAR)
+    result = person.finish()
+    assert result.status_code == 200
+    return client, result
+
+
+def share(client: FlaskClient, name: str = ""):
+    return post_form(client, "/result", "/share", name=name)
+
+
+def shared_through(app: Flask, link_url: str, answers: dict | None = None, name: str = ""):
+    """Finish a check through a link and share it; return the browser and the stored row."""
+    before = {row["id"] for row in shares(app)}
+    client, _ = finish_through(app, link_url, answers)
+    response = share(client, name)
+    assert response.status_code == 302 and response.location == "/shared", response.status_code
+    (row,) = [row for row in shares(app) if row["id"] not in before]
+    return client, row
+
+
+def reference(row: dict) -> str:
+    return f"{row['code'][:3]}-{row['code'][3:]}"
+
+
+@cache
+def bank():
+    return load_bank(BANK)
+
+
+def scored(answers: dict) -> Result:
+    return score(bank(), parse_answers(bank(), as_sets(answers)))
