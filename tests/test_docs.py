@@ -1,0 +1,40 @@
+"""The README keeps up with the code: settings, commands and question types."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from helpers import ROOT
+
+from screening.bank import QUESTION_TYPES
+from screening.forms import FIELD_BUILDERS
+from screening.scoring import SCORERS
+from screening.settings import SETTINGS
+
+README = (ROOT / "README.md").read_text()
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_every_setting_is_documented(setting):
+    assert f"`SCREENING_{setting.name}`" in README
+
+
+def commands(group: click.Group, prefix: str = ""):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from commands(command, f"{prefix}{name} ")
+        else:
+            yield f"{prefix}{name}"
+
+
+def test_every_command_is_documented(app):
+    found = sorted(set(commands(app.cli)) - {"routes", "run", "shell"})
+    assert "clinician reset-password" in found and "bank score" in found and "purge" in found
+    for command in found:
+        assert command in README, command
+
+
+@pytest.mark.parametrize("kind", QUESTION_TYPES)
+def test_every_question_type_is_built_scored_and_documented(kind):
+    assert kind in FIELD_BUILDERS and kind in SCORERS
+    assert f"| `{kind}`" in README
