@@ -138,3 +138,49 @@ def test_journey_stays_on_this_site_and_keeps_no_readable_answers(browser, live,
     if javascript:
         assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     context.close()
+
+
+def test_referral_share_and_withdraw_without_javascript(browser, live):
+    context = browser.new_context(viewport=PHONE, base_url=live.url, java_script_enabled=False)
+    requests = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto(f"/r/{live.link.token}")
+    assert page.url == f"{live.url}/"  # the token is gone from the address
+    assert "Dr Amira Shah sent you this check" in page.content()
+    page.get_by_role("button", name="Start now").click()
+    choices = {"respondent": "self", "last_use": "never"}
+    while "/questions/" in page.url:
+        question = page.url.rsplit("/", 1)[-1]
+        option = choices.get(question)
+        page.locator(f"label[for={question}-{option}]" if option else "label").first.click()
+        page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="See your result").click()
+    page.locator("summary").click()  # <details> opens without JavaScript
+    assert page.get_by_text("Nothing else is sent").is_visible()
+    page.fill("#name", "JB")
+    page.get_by_role("button", name="Share with Dr Amira Shah").click()
+    reference = page.locator(".code").first.inner_text()
+    assert re.fullmatch(r"[2-9A-Z]{3}-[2-9A-Z]{3}", reference)
+    page.get_by_role("button", name="Delete my shared result now").click()
+    assert "Your shared result has been deleted" in page.content()
+    assert all(live.link.token not in url for url in requests[1:])
+    context.close()
+
+
+def test_clinician_signs_in_with_the_keyboard(browser, live):
+    context = browser.new_context(viewport=PHONE, base_url=live.url)
+    page = context.new_page()
+    page.goto("/clinician/login")
+    tab_to(page, "#email")
+    page.keyboard.type(live.EMAIL)
+    tab_to(page, "#password")
+    page.keyboard.type(live.PASSWORD)
+    tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/clinician/")
+    tab_to(page, f"a[href$='{live.share.reference}']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/results/{live.share.reference}")
+    tab_to(page, ".table-wrap")  # the answers table scrolls, so it takes focus
+    context.close()
