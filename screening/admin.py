@@ -71,6 +71,17 @@ def disable_clinician_command(email: str) -> None:
     click.echo(f"{email} is disabled and signed out everywhere.")
 
 
+@clinician_commands.command("enable")
+@click.argument("email")
+def enable_clinician_command(email: str) -> None:
+    """Let a disabled account sign in again. Example: ... clinician enable a@b.org"""
+    try:
+        update_clinician(_db(), email, active=1)
+    except RecordError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{email} can sign in again.")
+
+
 @clinician_commands.command("reset-password")
 @click.argument("email")
 @click.option(
@@ -84,7 +95,7 @@ def reset_password_command(email: str, generate_password: bool) -> None:
     method = current_app.config["PASSWORD_HASH"]
     try:
         update_clinician(
-            _db(), email, password_hash=generate_password_hash(password, method=method), active=1
+            _db(), email, password_hash=generate_password_hash(password, method=method)
         )
     except RecordError as err:
         raise click.ClickException(str(err)) from None

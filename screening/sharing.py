@@ -62,6 +62,8 @@ def share():
     found = referral() if answers else None
     if found is None or flow.first_unanswered(bank, answers) is not None:
         abort(400)
+    if _context().get("share"):  # already shared from here (a second press, a resubmission)
+        return redirect(url_for(".shared"))
     form = ShareForm()
     if not form.validate():
         flash("Your name or initials can be at most 40 characters. Nothing was shared.")

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import ALL_CLEAR, BANK, Respondent, as_sets, csrf_token
+from helpers import ALL_CLEAR, BANK, Respondent, csrf_token
 
 from screening import create_app, records, store
 from screening.bank import load_bank
@@ -114,12 +114,18 @@ def post_form(client: FlaskClient, page_url: str, url: str, **data: Any):
 
 def create_link(client: FlaskClient, label: str = "Tuesday clinic", contact: str = CONTACT):
     """Make a link through the page; return its URL as the page shows it for copying."""
-    response = post_form(client, "/clinician/links", "/clinician/links", label=label, contact=contact)
+    before = set(_link_urls(client))
+    response = post_form(
+        client, "/clinician/links", "/clinician/links", label=label, contact=contact
+    )
     assert response.status_code == 302, response.text
+    (url,) = set(_link_urls(client)) - before
+    return url
+
+
+def _link_urls(client: FlaskClient) -> list[str]:
     page = client.get("/clinician/links").text
-    urls = re.findall(r'readonly value="(http://localhost/r/[^"]+)"', page)
-    assert urls, "no link URL on the page"
-    return urls[0]  # newest first
+    return re.findall(r'readonly value="(http://localhost/r/[^"]+)"', page)
 
 
 # Respondents' browsers ------------------------------------------------------------------------
@@ -170,4 +176,4 @@ def bank():
 
 
 def scored(answers: dict) -> Result:
-    return score(bank(), parse_answers(bank(), as_sets(answers)))
+    return score(bank(), parse_answers(bank(), answers))

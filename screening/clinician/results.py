@@ -52,8 +52,8 @@ def result(reference: str):
 @login_required
 def delete(reference: str):
     share = _share_or_404(reference)
+    audit(current_user.id, "delete_result", share.code)  # before: the log names the share's id
     records.delete_share(store.db(), share.code)
-    audit(current_user.id, "delete_result")
     flash(f"Result {share.reference} was deleted.")
     return redirect(url_for(".dashboard"))
 
