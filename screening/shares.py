@@ -7,6 +7,11 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .bank import Bank
+    from .scoring import Result
 
 # No 0/O, 1/I/L, U/V or 5/S: a code must survive being read aloud over the phone.
 ALPHABET = "2346789ABCDEFGHJKMNPQRTWXYZ"
@@ -34,6 +39,32 @@ class Share:
     @property
     def reference(self) -> str:
         return format_code(self.code)
+
+
+def from_result(
+    bank: Bank,
+    result: Result,
+    *,
+    clinician_id: int,
+    link_id: int | None,
+    created: datetime.datetime,
+    name: str | None = None,
+) -> Share:
+    """What sharing this result keeps: the answers that applied, their scoring, mode and date."""
+    return Share(
+        code="",  # given when stored
+        clinician_id=clinician_id,
+        link_id=link_id,
+        created=created,
+        bank_id=bank.id,
+        bank_version=bank.version,
+        mode=result.mode,
+        total=result.total,
+        band=result.band.id,
+        flags=tuple(f.id for f in result.flags),
+        answers={c.question.id: tuple(o.id for o in c.options) for c in result.counted},
+        name=name,
+    )
 
 
 def new_code() -> str:

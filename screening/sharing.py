@@ -18,7 +18,7 @@ from .content import content
 from .limits import SHARE, WITHDRAW, limiter
 from .records import Clinician, Link
 from .scoring import score
-from .shares import Share, parse_code
+from .shares import from_result, parse_code
 
 bp = Blueprint("sharing", __name__)
 
@@ -69,21 +69,14 @@ def share():
         flash("Your name or initials can be at most 40 characters. Nothing was shared.")
         return redirect(url_for("check.result"))
     link, clinician = found
-    result = score(bank, answers)
     stored, secret = records.add_share(
         store.db(),
-        Share(
-            code="",
+        from_result(
+            bank,
+            score(bank, answers),
             clinician_id=clinician.id,
             link_id=link.id,
             created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
-            bank_id=bank.id,
-            bank_version=bank.version,
-            mode=result.mode,
-            total=result.total,
-            band=result.band.id,
-            flags=tuple(f.id for f in result.flags),
-            answers={c.question.id: tuple(o.id for o in c.options) for c in result.counted},
             name=(form.name.data or "").strip() or None,
         ),
     )

@@ -22,7 +22,7 @@ from screening.bank import DONT_KNOW, Bank
 from screening.conditions import AnyOf
 from screening.flow import parse_answers
 from screening.scoring import score
-from screening.shares import Share
+from screening.shares import Share, from_result
 
 CREATED = datetime.datetime(2026, 11, 26, 15, 30, tzinfo=datetime.UTC)
 EXPRESSION = exports.ENABLE_WHEN_EXPRESSION
@@ -59,19 +59,8 @@ HEADER = [
 def make_share(bank: Bank, raw: dict, code: str = "K7F3QD") -> Share:
     """A share as the app stores it: the scored answers that applied, in bank order."""
     result = score(bank, parse_answers(bank, raw))
-    return Share(
-        code=code,
-        clinician_id=1,
-        link_id=None,
-        created=CREATED,
-        bank_id=bank.id,
-        bank_version=bank.version,
-        mode=result.mode,
-        total=result.total,
-        band=result.band.id,
-        flags=tuple(f.id for f in result.flags),
-        answers={c.question.id: tuple(o.id for o in c.options) for c in result.counted},
-    )
+    made = from_result(bank, result, clinician_id=1, link_id=None, created=CREATED)
+    return dataclasses.replace(made, code=code)
 
 
 def with_show_if(bank: Bank, question_id: str, show_if: dict) -> Bank:

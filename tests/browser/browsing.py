@@ -12,7 +12,7 @@ from screening import drafts, records, store
 from screening.bank import load_bank
 from screening.flow import parse_answers
 from screening.scoring import score
-from screening.shares import Share
+from screening.shares import from_result
 
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -103,19 +103,12 @@ class LiveApp:
                 db, self.EMAIL, "Dr Amira Shah", self.PASSWORD, "pbkdf2:sha256:1000"
             )
             self.link = records.add_link(db, clinician.id, "Tuesday clinic", "Call 555-0100")
-            result = score(bank, parse_answers(bank, MANY_SIGNS_IN_CRISIS))
-            share = Share(
-                code="",
+            share = from_result(
+                bank,
+                score(bank, parse_answers(bank, MANY_SIGNS_IN_CRISIS)),
                 clinician_id=clinician.id,
                 link_id=self.link.id,
                 created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
-                bank_id=bank.id,
-                bank_version=bank.version,
-                mode=result.mode,
-                total=result.total,
-                band=result.band.id,
-                flags=tuple(f.id for f in result.flags),
-                answers={c.question.id: tuple(o.id for o in c.options) for c in result.counted},
                 name="AS",
             )
             self.share, self.secret = records.add_share(db, share)
