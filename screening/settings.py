@@ -37,6 +37,11 @@ SETTINGS = (
     Setting("DRAFT_MINUTES", 30, "Answers in progress are cleared after this many idle minutes."),
     Setting("RETENTION_DAYS", 30, "Shared results are deleted by `purge` after this many days."),
     Setting(
+        "RATELIMIT_ENABLED",
+        True,
+        "Rate limits on sign-in, sharing, withdrawing and making links. Keep them on.",
+    ),
+    Setting(
         "RATELIMIT_STORAGE_URI",
         "memory://",
         "Where rate limits count: memory:// (per worker) or redis://host:6379 (shared).",

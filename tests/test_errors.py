@@ -44,3 +44,15 @@ def test_question_ids_used_by_exports_are_reserved(tmp_path):
     path.write_text(ASSIST.read_text().replace("id: q7", "id: total"))
     with pytest.raises(SourceError, match="'total' is reserved for the score in exports"):
         load_bank(path)
+
+
+def test_rate_limits_are_on_in_every_app_whatever_an_earlier_app_chose(tmp_path):
+    base = {"TESTING": True, "SECRET_KEY": "k" * 32, "DATABASE": str(tmp_path / "db.sqlite3")}
+    create_app({**base, "RATELIMIT_ENABLED": False})
+    app = create_app(base)
+    assert app.config["RATELIMIT_ENABLED"] is True
+    client = app.test_client()
+    token = csrf_token(client.get("/clinician/login").text)
+    wrong = {"csrf_token": token, "email": "nobody@example.org", "password": "wrong password"}
+    statuses = [client.post("/clinician/login", data=wrong).status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
