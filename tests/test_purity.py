@@ -13,11 +13,14 @@ ROOT = Path(__file__).resolve().parent.parent
 WEB = ("flask", "flask_wtf", "wtforms", "sqlite_utils")
 CORE = (
     "screening.bank",
+    "screening.checks",
     "screening.conditions",
     "screening.flow",
     "screening.scoring",
     "screening.site",
     "screening.cli",
+    "screening.shares",
+    "screening.exports",
 )
 
 # Prints the web packages that were imported, as a JSON list.
