@@ -20,13 +20,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_DIR / "templates"),
         static_folder=str(PROJECT_DIR / "static"),
     )
-    from . import clinician, content, drafts, errors, settings, sharing, store, views
-    from .admin import clinician_commands, purge_command
+    from . import clinician, content, drafts, errors, security, settings, sharing, store, views
+    from .admin import backup_command, clinician_commands, purge_command
     from .cli import bank_commands
     from .forms import csrf
     from .limits import limiter
 
     settings.configure(app, test_config)
+    security.init_app(app)
     content.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -36,6 +37,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(sharing.bp)
     clinician.init_app(app)
-    for command in (bank_commands, clinician_commands, purge_command):
+    for command in (bank_commands, clinician_commands, purge_command, backup_command):
         app.cli.add_command(command)
     return app

@@ -7,6 +7,7 @@ Run them as `flask --app screening clinician add|list|disable|reset-password` an
 from __future__ import annotations
 
 import secrets
+import sqlite3
 
 import click
 from flask import current_app
@@ -14,7 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from werkzeug.security import generate_password_hash
 
 from .records import RecordError, add_clinician, list_clinicians, purge, update_clinician
-from .store import connect
+from .store import backup, connect
 
 
 @click.group("clinician", cls=AppGroup)
@@ -113,3 +114,16 @@ def purge_command(days: int | None) -> None:
     """Delete shared results older than RETENTION_DAYS. Example: flask --app screening purge"""
     keep = days if days is not None else int(current_app.config["RETENTION_DAYS"])
     click.echo(f"Deleted {purge(_db(), keep)} shared results older than {keep} days.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(target: str) -> None:
+    """Write a consistent, checked copy of the database. Example: ... backup copy.sqlite3"""
+    try:
+        counts = backup(current_app.config["DATABASE"], target)
+    except (FileExistsError, sqlite3.Error) as err:
+        raise click.ClickException(str(err)) from None
+    rows = ", ".join(f"{table} {n}" for table, n in sorted(counts.items()))
+    click.echo(f"Backup written to {target} and checked (integrity ok): {rows}.")

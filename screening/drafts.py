@@ -21,6 +21,11 @@ from .flow import AnswerError, parse_answers
 COOKIE = "answers"
 
 
+def cookie_name() -> str:
+    """`__Host-answers` when cookies are Secure (production), `answers` in development."""
+    return f"__Host-{COOKIE}" if current_app.config["SESSION_COOKIE_SECURE"] else COOKIE
+
+
 class DraftUnreadable(Exception):
     """The cookie exists but is expired, tampered with, or from another bank version."""
 
@@ -47,7 +52,7 @@ def load() -> dict[str, frozenset[str]] | None:
     if "draft" in g:
         return g.draft
     g.draft_context = {}
-    token = request.cookies.get(COOKIE)
+    token = request.cookies.get(cookie_name())
     if token is None:
         return None
     fernet: Fernet = current_app.extensions["drafts"]
@@ -95,10 +100,12 @@ def _write(response: Response) -> Response:
         return response
     config = current_app.config
     if g.draft is None:
-        response.delete_cookie(COOKIE, httponly=True, samesite="Lax")
+        response.delete_cookie(
+            cookie_name(), httponly=True, secure=config["SESSION_COOKIE_SECURE"], samesite="Lax"
+        )
         return response
     response.set_cookie(
-        COOKIE,
+        cookie_name(),
         encode(g.draft, g.get("draft_context")),
         max_age=config["DRAFT_MINUTES"] * 60,
         httponly=True,

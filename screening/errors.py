@@ -6,7 +6,7 @@ import logging
 import traceback
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -35,6 +35,10 @@ MESSAGES = {
         "Nothing you have answered has been stored. Please try again in a few minutes.",
     ),
 }
+CSRF_AGAIN = (
+    "This page had been open for a long time, so for your security your last choice was not "
+    "saved. Your earlier answers are safe: please choose again."
+)
 CSRF_MESSAGE = (
     "The page was open for a long time",
     "For your security, forms stop working after a while. Your earlier answers are safe: go back "
@@ -66,6 +70,10 @@ def _page(status: int, title: str, message: str):
 
 
 def _csrf_error(error: CSRFError):
+    """A form that expired while the person was away is shown again; their answers are kept."""
+    if request.endpoint in _PAGES_WITH_FORMS:
+        flash(CSRF_AGAIN)
+        return redirect(request.full_path.rstrip("?"), code=303)
     return _page(400, *CSRF_MESSAGE)
 
 

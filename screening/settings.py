@@ -52,6 +52,16 @@ SETTINGS = (
         "How clinician passwords are hashed (werkzeug method string).",
     ),
     Setting("DEVELOPMENT", False, "Development mode: a generated secret, cookies over plain http."),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "How many proxies (e.g. 1 for nginx) set X-Forwarded-For/-Proto/-Host/-Prefix in front.",
+    ),
+    Setting(
+        "QUICK_EXIT_URL",
+        "https://www.bbc.co.uk/weather",
+        "The neutral site the 'Exit this page' button goes to.",
+    ),
     Setting("HOST", "127.0.0.1", "Address `make run` and `make serve` listen on."),
     Setting("PORT", 5000, "Port `make run` and `make serve` listen on."),
 )
@@ -70,6 +80,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     development = bool(config["DEVELOPMENT"] or config.get("TESTING"))
     config.update(
         SESSION_COOKIE_SECURE=not development,
+        # __Host- cookies are Secure, host-only and for the whole site: not on plain http.
+        SESSION_COOKIE_NAME="session" if development else "__Host-session",
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=64 * 1024,

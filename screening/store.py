@@ -101,12 +101,38 @@ def migrate(path: str | Path) -> None:
         db.close()
 
 
+def backup(source: str | Path, target: str | Path) -> dict[str, int]:
+    """Write a consistent copy with VACUUM INTO, check it, and return its tables' row counts."""
+    target = Path(target)
+    if target.exists():
+        raise FileExistsError(f"{target} already exists")
+    database = connect(source)
+    try:
+        database.execute("VACUUM INTO ?", [str(target)])
+    finally:
+        database.close()
+    copy = sqlite3.connect(target)
+    try:
+        verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(f"the copy at {target} failed its check: {verdict}")
+        tables = [r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: copy.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        copy.close()
+
+
 def init_app(app: Flask) -> None:
     """Create or upgrade the database; if that fails the check still works, without counts."""
     try:
         migrate(app.config["DATABASE"])
     except (OSError, sqlite3.Error) as err:
-        log.warning("Database %s unavailable, counts are off: %s", app.config["DATABASE"], err)
+        log.warning(
+            "Database %s cannot be used (%s): the check works, but counts, clinician pages and "
+            "sharing fail until it can.",
+            app.config["DATABASE"],
+            err,
+        )
     app.teardown_appcontext(_close)
 
 

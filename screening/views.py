@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 
@@ -19,6 +20,7 @@ from . import drafts, flow, sharing, store
 from .bank import Question
 from .content import content, translate
 from .forms import EXCLUSIVE, QuestionForm
+from .limits import SUBMIT, limiter
 from .scoring import score
 
 bp = Blueprint("check", __name__)
@@ -60,6 +62,7 @@ def begin():
 
 
 @bp.route("/questions/<question_id>", methods=["GET", "POST"])
+@limiter.limit(SUBMIT, methods=["POST"])
 def question(question_id: str):
     """Ask one question; on a valid answer keep it and move on."""
     bank = content().bank
@@ -141,6 +144,16 @@ def clear():
     drafts.clear()
     flash("Your answers have been cleared.")
     return redirect(url_for(".start"))
+
+
+@bp.get("/exit")
+def quick_exit():
+    """Leave at once: forget the answers, ask the browser to clear site data, go elsewhere."""
+    drafts.clear()
+    session.clear()
+    response = redirect(current_app.config["QUICK_EXIT_URL"], code=303)
+    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+    return response
 
 
 @bp.get("/privacy")

@@ -8,11 +8,22 @@ from helpers import csrf_token
 from screening import create_app
 
 
-def test_refused_answer_links_back_to_its_question(respondent, client):
+def test_expired_form_shows_the_same_question_again(respondent, client):
     respondent.start()
-    response = client.post("/questions/last_use?change=1", data={"last_use": "past_3_months"})
+    response = client.post("/questions/respondent?change=1", data={"respondent": "self"})
+    assert response.status_code == 303
+    assert response.location == "/questions/respondent?change=1"
+    page = client.get(response.location)
+    assert "your last choice was not saved" in page.text
+
+
+def test_refused_answer_links_back_to_its_question(respondent, client):
+    start = respondent.start()
+    page = client.get(start.location)
+    bad = {"csrf_token": csrf_token(page.text), "respondent": "made_up"}
+    response = client.post("/questions/respondent?change=1", data=bad)
     assert response.status_code == 400
-    assert 'href="/questions/last_use?change=1"' in response.text
+    assert 'href="/questions/respondent?change=1"' in response.text
 
 
 @pytest.mark.parametrize("path", ["/start", "/clear"])

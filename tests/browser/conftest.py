@@ -48,8 +48,14 @@ def live(tmp_path_factory) -> Iterator[LiveApp]:
             "SITE": str(Path(__file__).parents[2] / "site.example.yaml"),  # a deployer's service
             "PASSWORD_HASH": "pbkdf2:sha256:1000",
             "RATELIMIT_ENABLED": False,  # the page tests sign in many times a minute
+            "QUICK_EXIT_URL": "/test-only/neutral",  # no test may reach another site
         }
     )
+
+    @app.get("/test-only/neutral")
+    def neutral():  # stands in for the neutral site the quick exit goes to
+        return "<!doctype html><title>Weather</title><p>Sunny"
+
     live_app = LiveApp(app, "")
     live_app.prepare_clinic()
 

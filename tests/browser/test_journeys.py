@@ -6,6 +6,7 @@ import re
 
 import pytest
 from browsing import MANY_SIGNS_IN_CRISIS, PHONE, SCREENSHOTS
+from playwright.sync_api import expect
 
 from screening.site import load_region
 
@@ -70,7 +71,7 @@ def test_check_without_javascript(browser, live, mode, band):
     page.goto("/")
     page.get_by_role("button", name="Start now").click()
     page.get_by_role("button", name="Continue").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     choices = {"respondent": mode, "last_use": "past_year", "treatment": "no"}
     choices |= {"mixing": "none", "urinary": "none"}
     while "/questions/" in page.url:
@@ -83,9 +84,11 @@ def test_check_without_javascript(browser, live, mode, band):
     assert page.url.endswith("/result")
     assert band in page.locator("#band").inner_text()
     assert page.locator("[data-print]").is_hidden()  # the Print button needs JavaScript
-    assert "Print option" in page.content()  # so the page says how to print instead
+    expect(page.locator("body")).to_contain_text(
+        "Print option"
+    )  # so the page says how to print instead
     page.get_by_role("button", name="Clear my answers and start again").click()
-    assert "Your answers have been cleared." in page.content()
+    expect(page.locator("body")).to_contain_text("Your answers have been cleared.")
     context.close()
 
 
@@ -147,7 +150,7 @@ def test_referral_share_and_withdraw_without_javascript(browser, live):
     page = context.new_page()
     page.goto(f"/r/{live.link.token}")
     assert page.url == f"{live.url}/"  # the token is gone from the address
-    assert "Dr Amira Shah sent you this check" in page.content()
+    expect(page.locator("body")).to_contain_text("Dr Amira Shah sent you this check")
     page.get_by_role("button", name="Start now").click()
     choices = {"respondent": "self", "last_use": "never"}
     while "/questions/" in page.url:
@@ -163,7 +166,7 @@ def test_referral_share_and_withdraw_without_javascript(browser, live):
     reference = page.locator(".code").first.inner_text()
     assert re.fullmatch(r"[2-9A-Z]{3}-[2-9A-Z]{3}", reference)
     page.get_by_role("button", name="Delete my shared result now").click()
-    assert "Your shared result has been deleted" in page.content()
+    expect(page.locator("body")).to_contain_text("Your shared result has been deleted")
     assert all(live.link.token not in url for url in requests[1:])
     context.close()
 
@@ -183,4 +186,27 @@ def test_clinician_signs_in_with_the_keyboard(browser, live):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/results/{live.share.reference}")
     tab_to(page, ".table-wrap")  # the answers table scrolls, so it takes focus
+    context.close()
+
+
+@pytest.mark.parametrize("how", ["shift-three-times", "button", "button-without-javascript"])
+def test_quick_exit_leaves_and_clears_the_answers(browser, live, how):
+    context = browser.new_context(
+        viewport=PHONE, base_url=live.url, java_script_enabled=how != "button-without-javascript"
+    )
+    context.add_cookies([live.draft_cookie(MANY_SIGNS_IN_CRISIS)])
+    page = context.new_page()
+    page.goto("/check-answers")
+    history_before = page.evaluate("history.length")
+    if how == "shift-three-times":
+        for _ in range(3):
+            page.keyboard.press("Shift")
+    else:
+        page.get_by_role("link", name="Exit this page").click()
+    page.wait_for_url("**/test-only/neutral")
+    assert not [c for c in context.cookies() if c["name"] in ("answers", "session")]
+    if how != "button-without-javascript":  # replaced, so Back does not return to the answers
+        assert page.evaluate("history.length") == history_before
+    page.goto(f"{live.url}/check-answers")
+    assert page.url == f"{live.url}/"
     context.close()

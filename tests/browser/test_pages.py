@@ -130,7 +130,7 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "clinician-links-error": (None, signed_in("/clinician/links", empty_link_form)),
     "clinician-result": (None, signed_in("/clinician/results/{share}")),
     "error-400-tampered": (SELF, tampered),
-    "error-400-csrf": (SELF, without_csrf_token),
+    "question-expired-form": (SELF, without_csrf_token),
     "error-404": (None, goto("/no-such-page")),
     "error-405": (None, goto("/start")),
     "error-413": (SELF, oversized),
@@ -147,7 +147,7 @@ EXPECTED_HEADING = {
     ),
     "result-many-signs-urgent": "Your result",
     "error-400-tampered": "Something was wrong with what was sent",
-    "error-400-csrf": "The page was open for a long time",
+    "question-expired-form": "When did you last use ketamine?",
     "error-404": "Page not found",
     "error-405": "That did not work",
     "error-413": "Too much was sent",
@@ -170,6 +170,13 @@ def open_page(browser, live, name: str, size: dict):
     elif answers is not None:
         context.add_cookies([live.draft_cookie(answers)])
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_errors.append(message.text)
+        ),
+    )
+    page.csp_errors = []
     if name == "clinician-result":
         reach = signed_in(f"/clinician/results/{live.share.reference}")
     reach(page)
@@ -196,6 +203,7 @@ def test_page_is_accessible(browser, live, viewport, name):
         if name in EXPECTED_HEADING:  # the state was reached, not some other page
             assert page.locator("h1").first.inner_text() == EXPECTED_HEADING[name]
         assert axe_violations(page) == []
+        assert page.csp_errors == []  # nothing blocked by the Content-Security-Policy
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {size['width']}px"
     finally:

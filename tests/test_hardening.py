@@ -1,0 +1,149 @@
+"""Security headers and cookie flags on every route, the quick exit, backups and faults."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from helpers import ALL_CLEAR, Respondent, csrf_token
+
+from screening import create_app
+
+KEY = "hardening-secret-key-0123456789abcdef"
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'"
+)
+
+
+def production_app(tmp_path, **config):
+    """The app as deployed: not development, not testing, cookies Secure and __Host-."""
+    return create_app({"SECRET_KEY": KEY, "DATABASE": str(tmp_path / "db.sqlite3"), **config})
+
+
+SAMPLE = {"question_id": "respondent", "token": "x" * 32, "reference": "AAA-AAA"}
+SAMPLE |= {"link_id": "1", "action": "pause", "filename": "style.css"}
+
+
+def every_route(app):
+    for rule in app.url_map.iter_rules():
+        path = re.sub(r"<(?:[^<>]+:)?([a-z_]+)>", lambda m: SAMPLE[m.group(1)], rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, path
+
+
+@pytest.mark.parametrize("https", [False, True])
+def test_every_route_sends_the_security_headers(tmp_path, https):
+    app = production_app(tmp_path)
+    client = app.test_client()
+    routes = list(every_route(app))
+    assert len(routes) >= 20 and ("GET", "/static/style.css") in routes
+    for method, path in routes:
+        base = "https://localhost" if https else "http://localhost"
+        response = client.open(path, method=method, base_url=base)
+        response.close()
+        headers = response.headers
+        where = (method, path, response.status_code)
+        assert headers["Content-Security-Policy"] == CSP, where
+        assert headers["X-Content-Type-Options"] == "nosniff", where
+        assert headers["Referrer-Policy"] == "same-origin", where
+        assert headers["X-Frame-Options"] == "DENY", where
+        assert "Access-Control-Allow-Origin" not in headers, where
+        if https:
+            assert headers["Strict-Transport-Security"] == (
+                "max-age=31536000; includeSubDomains"
+            ), where
+        else:
+            assert "Strict-Transport-Security" not in headers, where
+        if not path.startswith("/static/"):
+            assert headers["Cache-Control"] == "no-store", where
+
+
+def test_templates_have_nothing_inline():
+    from helpers import ROOT
+
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
+        assert "<style" not in text and " style=" not in text, template
+        assert not re.search(r"\son[a-z]+=", text), template
+
+
+def test_production_cookies_are_host_only_secure_and_http_only(tmp_path):
+    client = production_app(tmp_path).test_client()
+    base = "https://localhost"
+    page = client.get("/", base_url=base)
+    same_site = {"Referer": "https://localhost/"}  # Flask-WTF checks it on HTTPS posts
+    start = client.post(
+        "/start", data={"csrf_token": csrf_token(page.text)}, base_url=base, headers=same_site
+    )
+    cookies = page.headers.getlist("Set-Cookie") + start.headers.getlist("Set-Cookie")
+    names = {c.split("=", 1)[0] for c in cookies}
+    assert names == {"__Host-answers", "__Host-session"}, cookies
+    for cookie in cookies:
+        lowered = cookie.lower()
+        assert "; secure" in lowered and "; httponly" in lowered and "; samesite=lax" in lowered
+        assert "; path=/" in lowered and "domain=" not in lowered
+
+
+def test_development_cookies_work_on_plain_http(tmp_path):
+    app = create_app({"DEVELOPMENT": True, "SECRET_KEY": KEY, "DATABASE": str(tmp_path / "d")})
+    respondent = Respondent(app.test_client())
+    respondent.answer_all(ALL_CLEAR)
+    assert respondent.finish().status_code == 200
+    assert respondent.client.get_cookie("answers").secure is False  # plain http works
+
+
+def test_proxy_settings_are_trusted_only_when_configured(tmp_path):
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "check.example.org"}
+    for proxies, expected in [(0, "http://localhost/r/"), (1, "https://check.example.org/r/")]:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": KEY,
+                "DATABASE": str(tmp_path / f"{proxies}.db"),
+                "TRUSTED_PROXIES": proxies,
+            }
+        )
+
+        @app.get("/test-only/url")
+        def url():
+            from flask import url_for
+
+            return url_for("sharing.open_link", token="", _external=True)
+
+        assert app.test_client().get("/test-only/url", headers=forwarded).text == expected
+
+
+def test_quick_exit_clears_answers_and_leaves(respondent, client, app):
+    respondent.answer_all(ALL_CLEAR)
+    response = client.get("/exit")
+    assert response.status_code == 303
+    assert response.location == app.config["QUICK_EXIT_URL"]
+    assert response.headers["Clear-Site-Data"] == '"cookies", "storage"'
+    cleared = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("answers=")]
+    assert cleared and "Expires=Thu, 01 Jan 1970" in cleared[0]
+    assert client.get("/check-answers").location == "/"
+
+
+def test_every_respondent_page_offers_the_quick_exit(respondent, client):
+    respondent.answer_all(ALL_CLEAR)
+    for path in ("/", "/questions/respondent", "/check-answers", "/result", "/privacy", "/x"):
+        page = client.get(path).text
+        assert 'href="/exit"' in page and "quick-exit.js" in page, path
+    assert 'href="/exit"' not in client.get("/clinician/login").text
+
+
+def test_backup_writes_a_checked_consistent_copy(app, runner, tmp_path, respondent):
+    respondent.answer_all(ALL_CLEAR)
+    respondent.finish()  # one anonymous count in the database
+    target = tmp_path / "backup.sqlite3"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "integrity ok" in result.output and "daily_counts 1" in result.output
+    copy = sqlite3.connect(target)
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT sum(completed) FROM daily_counts").fetchone()[0] == 1
+    again = runner.invoke(args=["backup", str(target)])
+    assert again.exit_code == 1 and "already exists" in again.output
