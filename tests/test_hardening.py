@@ -147,3 +147,15 @@ def test_backup_writes_a_checked_consistent_copy(app, runner, tmp_path, responde
     assert copy.execute("SELECT sum(completed) FROM daily_counts").fetchone()[0] == 1
     again = runner.invoke(args=["backup", str(target)])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_answers_are_rate_limited_per_address(respondent, client):
+    start = respondent.start()
+    page = client.get(start.location)
+    token = csrf_token(page.text)
+    statuses = [
+        client.post("/questions/respondent", data={"csrf_token": token}).status_code
+        for _ in range(301)
+    ]
+    assert statuses[:300] == [200] * 300  # each one an empty answer, shown again with an error
+    assert statuses[300] == 429
