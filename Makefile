@@ -35,5 +35,9 @@ lint: $(VENV)/.installed-test
 serve: $(VENV)/.installed  ## Production: gunicorn; needs SCREENING_SECRET_KEY
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload 'screening:create_app()'
 
+.PHONY: bench
+bench: $(VENV)/.installed  ## Load test under gunicorn vs a bare Flask app; e.g. BENCH_ARGS="--workers 4"
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV)
