@@ -6,7 +6,7 @@ import logging
 import traceback
 from pathlib import Path
 
-from flask import Flask, flash, redirect, render_template, request
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -24,6 +24,11 @@ MESSAGES = {
     413: (
         "Too much was sent",
         "The page sent more than a question needs, so nothing was changed. Go back and try again.",
+    ),
+    415: (
+        "Something was wrong with what was sent",
+        "The page sent its answers in a form this service does not accept, so nothing was "
+        "changed. Your answers so far are safe. Go back and try again.",
     ),
     429: (
         "Too many tries",
@@ -63,7 +68,7 @@ _PAGES_WITH_FORMS = {
 
 
 def _page(status: int, title: str, message: str):
-    back = request.full_path.rstrip("?") if request.endpoint in _PAGES_WITH_FORMS else None
+    back = _same_page() if request.endpoint in _PAGES_WITH_FORMS else None
     return render_template(
         "errors/error.html", status=status, title=title, message=message, back=back
     ), status
@@ -73,8 +78,14 @@ def _csrf_error(error: CSRFError):
     """A form that expired while the person was away is shown again; their answers are kept."""
     if request.endpoint in _PAGES_WITH_FORMS:
         flash(CSRF_AGAIN)
-        return redirect(request.full_path.rstrip("?"), code=303)
+        return redirect(_same_page(), code=303)
     return _page(400, *CSRF_MESSAGE)
+
+
+def _same_page() -> str:
+    """The page that was posted to, rebuilt from its route (never echoing the raw address)."""
+    changing = {"change": 1} if "change" in request.args else {}
+    return url_for(request.endpoint, **(request.view_args or {}), **changing)
 
 
 def _http_error(error: HTTPException):
@@ -87,5 +98,6 @@ def _unexpected(error: Exception):
     # Where it failed, but not the exception's message, which could quote what was sent.
     frames = traceback.extract_tb(error.__traceback__)
     at = " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames))
-    log.error("Unhandled %s on %s %s at %s", type(error).__name__, request.method, request.path, at)
+    rule = request.url_rule.rule if request.url_rule else "(no route)"  # never the path itself
+    log.error("Unhandled %s on %s %s at %s", type(error).__name__, request.method, rule, at)
     return _http_error(InternalServerError())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
@@ -43,6 +44,13 @@ class QuestionForm(FlaskForm):
         if not data:
             return frozenset()
         return frozenset([data] if isinstance(data, str) else data)
+
+
+def plain_text(value: object) -> object:
+    """Strip a typed value, and drop control characters (they have no place in a name or label)."""
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == " ").strip()
 
 
 def _exclusive_alone(question: Question) -> Callable[[FlaskForm, Field], None]:

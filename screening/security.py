@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -35,8 +35,19 @@ def init_app(app: Flask) -> None:
         session_cookie_samesite="Lax",
         x_content_type_options=True,
     )
+    app.before_request(only_form_posts)  # registered before CSRF, so it sees bodies first
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
         )
+
+
+def only_form_posts() -> None:
+    """Refuse bodies no page here sends: every form posts urlencoded fields, never files or JSON."""
+    if (
+        request.method == "POST"
+        and request.content_length
+        and (request.mimetype != "application/x-www-form-urlencoded")
+    ):
+        abort(415)

@@ -15,6 +15,7 @@ from wtforms.validators import Length
 
 from . import drafts, flow, records, store
 from .content import content
+from .forms import plain_text
 from .limits import SHARE, WITHDRAW, limiter
 from .records import Clinician, Link
 from .scoring import score
@@ -26,6 +27,7 @@ bp = Blueprint("sharing", __name__)
 class ShareForm(FlaskForm):
     name = StringField(
         "Your name or initials (optional)",
+        filters=[plain_text],
         validators=[Length(max=40, message="Use 40 characters or fewer")],
     )
 

@@ -6,9 +6,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from .. import records, store
+from ..forms import plain_text
 from ..limits import LINK, limiter
 from . import audit, bp
 
@@ -16,11 +17,13 @@ from . import audit, bp
 class LinkForm(FlaskForm):
     label = StringField(
         "Label (only you see it)",
-        validators=[InputRequired("Enter a label for the link"), Length(max=100)],
+        filters=[plain_text],
+        validators=[DataRequired("Enter a label for the link"), Length(max=100)],
     )
     contact = StringField(
         "Contact line your patients see on their result",
-        validators=[InputRequired("Enter how patients can contact you"), Length(max=200)],
+        filters=[plain_text],
+        validators=[DataRequired("Enter how patients can contact you"), Length(max=200)],
     )
 
 
@@ -40,7 +43,7 @@ def links():
     return render_template("clinician/links.html", form=form, links=found), status
 
 
-@bp.post("/links/<int:link_id>/<any(pause, resume, delete):action>")
+@bp.post("/links/<int(max=9223372036854775807):link_id>/<any(pause, resume, delete):action>")
 @login_required
 def change_link(link_id: int, action: str):
     """Pause, resume or delete one of this clinician's links."""

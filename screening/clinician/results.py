@@ -15,6 +15,12 @@ from ..shares import Share, parse_code
 from . import audit, bp
 
 
+def _link_filter() -> int | None:
+    """The ?link= filter, if it can name a link at all (SQLite integers are 64-bit)."""
+    link_id = request.args.get("link", type=int)
+    return link_id if link_id is not None and 0 < link_id < 2**63 else None
+
+
 def _share_or_404(reference: str) -> Share:
     code = parse_code(reference)
     found = code and records.share_of(store.db(), current_user.id, code)
@@ -25,7 +31,7 @@ def _share_or_404(reference: str) -> Share:
 @login_required
 def dashboard():
     """List the results shared with this clinician, optionally through one link."""
-    link_id = request.args.get("link", type=int)
+    link_id = _link_filter()
     shares = records.shares_of(store.db(), current_user.id, link_id)
     links = {link.id: link for link in records.links_of(store.db(), current_user.id)}
     audit(current_user.id, "list_results")
@@ -72,7 +78,7 @@ def fhir(reference: str):
 @login_required
 def export_csv():
     """Every shared result (or one link's) as CSV, a row per answer."""
-    link_id = request.args.get("link", type=int)
+    link_id = _link_filter()
     shares = records.shares_of(store.db(), current_user.id, link_id)
     audit(current_user.id, "export_csv")
     body = exports.to_csv(exports.csv_rows(content().bank, shares))
