@@ -19,6 +19,11 @@ MESSAGES = {
         "The page sent something we could not use, so nothing was changed. Your answers so far "
         "are safe. Go back to the question and choose one of the answers shown.",
     ),
+    403: (
+        "You cannot see this page",
+        "This page is not open to you. If you think it should be, contact the service that runs "
+        "this site.",
+    ),
     404: ("Page not found", "If you typed the web address, check it is correct."),
     405: ("That did not work", "This page cannot be used that way. Go back and try again."),
     413: (

@@ -159,3 +159,33 @@ def test_answers_are_rate_limited_per_address(respondent, client):
     ]
     assert statuses[:300] == [200] * 300  # each one an empty answer, shown again with an error
     assert statuses[300] == 429
+
+
+@pytest.mark.parametrize(
+    ("status", "title"),
+    [
+        (400, "Something was wrong with what was sent"),
+        (403, "You cannot see this page"),
+        (404, "Page not found"),
+        (405, "That did not work"),
+        (413, "Too much was sent"),
+        (415, "Something was wrong with what was sent"),
+        (429, "Too many tries"),
+        (500, "Sorry, there is a problem with the service"),
+    ],
+)
+def test_every_error_has_a_page_in_plain_words(tmp_path, status, title):
+    from flask import abort
+
+    app = create_app({"TESTING": True, "SECRET_KEY": KEY, "DATABASE": str(tmp_path / "d")})
+    app.add_url_rule("/test-only/abort", "abort", lambda: abort(status))
+    response = app.test_client().get("/test-only/abort")
+    assert response.status_code == status
+    assert f'<h1 class="heading-xl">{title}</h1>' in response.text
+    assert "Traceback" not in response.text and "Werkzeug" not in response.text
+
+
+def test_a_missing_database_folder_is_created(tmp_path):
+    database = tmp_path / "new" / "folder" / "db.sqlite3"
+    create_app({"TESTING": True, "SECRET_KEY": KEY, "DATABASE": str(database)})
+    assert sqlite3.connect(database).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
