@@ -43,6 +43,18 @@ ALL_CLEAR = {
 }
 
 
+# A weekly user with a few mild signs: total 9 (4 + 1 + 1 + 1 + 1 + 1), in the "some signs" band.
+WEEKLY = {
+    **ALL_CLEAR,
+    "frequency": "weekly",
+    "amount": "medium",
+    "tolerance": "somewhat",
+    "craving": "sometimes",
+    "time_spent": "some",
+    "mixing": ["stimulants"],
+}
+
+
 def as_sets(answers: dict[str, str | list[str]]) -> dict[str, frozenset[str]]:
     """Answers as the engine takes them: each question's option id, or ids, as a frozenset."""
     return {q: frozenset([v] if isinstance(v, str) else v) for q, v in answers.items()}

@@ -7,22 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import ALL_CLEAR, ASSIST, BANK, in_bank_order
+from helpers import ASSIST, BANK, in_bank_order
+from helpers import WEEKLY as WEEKLY_ANSWERS
 
 from screening.cli import main
 
 # Weekly use (4) with a few mild signs: 4 + 1 + 1 + 1 + 1 + 1 = 9.
-WEEKLY = in_bank_order(
-    {
-        **ALL_CLEAR,
-        "frequency": "weekly",
-        "amount": "medium",
-        "tolerance": "somewhat",
-        "craving": "sometimes",
-        "time_spent": "some",
-        "mixing": ["stimulants"],
-    }
-)
+WEEKLY = in_bank_order(WEEKLY_ANSWERS)
 
 
 @pytest.fixture(params=["screening", "flask"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import ALL_CLEAR, as_sets
+from helpers import ALL_CLEAR, WEEKLY, as_sets
 
 from screening.bank import FLAG_LEVELS
 from screening.scoring import score
@@ -33,15 +33,6 @@ HIGHEST = {
 }
 
 # Weekly use (4) with a few mild signs: 4 + 1 + 1 + 1 + 1 + 1 = 9.
-WEEKLY = {
-    **ALL_CLEAR,
-    "frequency": "weekly",
-    "amount": "medium",
-    "tolerance": "somewhat",
-    "craving": "sometimes",
-    "time_spent": "some",
-    "mixing": ["stimulants"],
-}
 
 # Daily (6) + very_large (3) + much (2) + always (3) + recent (3) + often (2) = 19.
 NINETEEN = {
