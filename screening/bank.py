@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,7 +23,7 @@ from .source import Problem, describe, problems_from, read_yaml
 QUESTION_TYPES = ("single", "multiple")
 MODES = ("self", "other")
 FLAG_LEVELS = ("urgent", "advice", "info")
-HELP_TAGS = ("crisis", "emergency", "drugs", "poison", "treatment", "family")
+HELP_TAGS = ("crisis", "emergency", "medical", "naloxone", "drugs", "poison", "treatment", "family")
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -79,7 +79,7 @@ class Text(Model):
 
 
 DONT_KNOW = "dont_know"  # the option id of the "I don't know" the engine adds for proxy mode
-RESERVED_IDS = ("total", "band")  # item ids the FHIR export adds after the questions
+RESERVED_IDS = ("total", "band", "score_band", "criteria", "domains")  # FHIR export items
 
 
 class Option(Model):
@@ -101,10 +101,16 @@ class Question(Model):
     options: tuple[Option, ...] = Field(min_length=2)
     show_if: Condition | None = None
     dont_know: bool = True  # offer "I don't know" in proxy mode (not for questions to the proxy)
+    cap: int | None = Field(default=None, ge=1)  # the most points a 'multiple' question gives
     source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    def points(self, chosen: frozenset[str]) -> int:
+        """The points the chosen options give: their sum, up to the cap."""
+        total = sum(o.score for o in self.options if o.id in chosen)
+        return total if self.cap is None else min(total, self.cap)
 
     def options_for(self, mode: str) -> tuple[Option, ...]:
         """The options a person answering in `mode` is offered."""
@@ -115,7 +121,8 @@ class Question(Model):
         scores = [o.score for o in self.options]
         if self.type == "single":
             return min(0, *scores), max(0, *scores)  # 0: the question may be skipped
-        return sum(s for s in scores if s < 0), sum(s for s in scores if s > 0)
+        high = sum(s for s in scores if s > 0)
+        return sum(s for s in scores if s < 0), high if self.cap is None else min(high, self.cap)
 
 
 class Domain(Model):
@@ -125,12 +132,40 @@ class Domain(Model):
 
 
 class Band(Model):
+    """A result group. A score band covers totals from `min` to `max`; a rule band (`when`, or
+    `unknown`) is shown instead of the score band when its rule holds (see `scoring.headline`)."""
+
     id: Id
-    min: int
+    min: int | None = None
     max: int | None = None  # None: up to the highest possible total
+    lift_if: Condition | None = None  # a score band: at least this band when the condition holds
+    when: Condition | None = None  # a rule band: shown when this holds
+    unknown: bool = False  # a rule band: shown when too many answers are "I don't know"
+    instead_of: tuple[Id, ...] = ()  # a rule band replaces only these score bands (empty: any)
     title: Text
     body: Text
     clinical: Text | None = None  # a short label for clinicians' pages and exports
+
+    @property
+    def is_score_band(self) -> bool:
+        return self.min is not None
+
+
+class Step(Model):
+    """One thing to do now, offered when its condition holds (and the band is one of `bands`)."""
+
+    id: Id
+    when: Condition | None = None
+    bands: tuple[Id, ...] = ()  # empty: whatever the band
+    text: Text
+
+
+class PathHint(Model):
+    """A hint added to some questions when a condition on earlier answers holds."""
+
+    when: Condition
+    questions: tuple[Id, ...] = Field(min_length=1)
+    text: Text
 
 
 class Flag(Model):
@@ -156,10 +191,20 @@ class Bank(Model):
     dont_know_label: Text | None = None  # the label of "I don't know" in proxy mode
     unknown_note: Text | None = None  # on a result with "I don't know" answers
     minutes: int = Field(default=5, ge=1)
+    # "Not enough to say": the share of the scored questions asked in proxy mode that were
+    # answered "I don't know" at which the `unknown: true` band replaces the score band.
+    unknown_limit: float = Field(default=1 / 3, gt=0, le=1)
+    # Questions that stand for DSM-5-style criteria: the result counts how many gave points.
+    criteria: tuple[Id, ...] = ()
+    # Regions whose help the bank's wording is written for; empty: every region.
+    regions: tuple[Id, ...] = ()
+    max_steps: int = Field(default=3, ge=1)
     domains: tuple[Domain, ...] = Field(min_length=1)
     questions: tuple[Question, ...] = Field(min_length=1)
+    hints: tuple[PathHint, ...] = ()
     bands: tuple[Band, ...] = Field(min_length=1)
     flags: tuple[Flag, ...] = ()
+    steps: tuple[Step, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -193,8 +238,40 @@ class Bank(Model):
         ranges = [q.score_range for q in self.questions]
         return sum(low for low, _ in ranges), sum(high for _, high in ranges)
 
+    @cached_property
+    def score_bands(self) -> tuple[Band, ...]:
+        return tuple(b for b in self.bands if b.is_score_band)
+
+    @cached_property
+    def rule_bands(self) -> tuple[Band, ...]:
+        return tuple(b for b in self.bands if not b.is_score_band)
+
+    def band(self, band_id: str) -> Band | None:
+        return next((b for b in self.bands if b.id == band_id), None)
+
     def band_for(self, total: int) -> Band:
-        return next(b for b in self.bands if b.min <= total and (b.max is None or total <= b.max))
+        """The score band a total falls in."""
+        return next(
+            b for b in self.score_bands if b.min <= total and (b.max is None or total <= b.max)
+        )
+
+    def hints_for(self, question_id: str, answers: Mapping[str, frozenset[str]]) -> list[Text]:
+        """The path hints that apply to a question given the answers so far."""
+        return [
+            h.text for h in self.hints if question_id in h.questions and h.when.evaluate(answers)
+        ]
+
+
+def texts_in(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, Text]]:
+    """Yield every Text inside a model, with where it is (e.g. ("flags", 2, "body"))."""
+    if isinstance(value, Text):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from texts_in(getattr(value, name), (*loc, name))
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from texts_in(item, (*loc, i))
 
 
 def load_bank(path: Path | str) -> Bank:

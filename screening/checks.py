@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
-
-from .bank import DONT_KNOW, RESERVED_IDS, Bank, Text
-from .conditions import leaves
+from .bank import DONT_KNOW, RESERVED_IDS, Bank, texts_in
+from .conditions import Scored, leaves
+from .site import PLACEHOLDER, Region, all_regions
 from .source import Problem
 
 
@@ -30,10 +30,14 @@ def check(bank: Bank) -> Iterator[Problem]:
                 yield Problem(
                     (*at, "options", j), "only a 'multiple' question has exclusive options"
                 )
+        if question.cap is not None and question.type != "multiple":
+            yield Problem((*at, "cap"), "only a 'multiple' question has a cap")
         if question.show_if is not None:
             for sub, leaf in leaves(question.show_if):
                 here = (*at, "show_if", *sub)
-                if leaf.question == question.id:
+                if isinstance(leaf, Scored):
+                    yield Problem(here, "a skip rule cannot count points (use 'in' or 'not_in')")
+                elif leaf.question == question.id:
                     yield Problem(here, "skip rule refers to its own question (a cycle)")
                 elif position.get(leaf.question, -1) > i:
                     yield Problem(
@@ -42,11 +46,27 @@ def check(bank: Bank) -> Iterator[Problem]:
                 else:
                     yield from _leaf_refs(bank, leaf, here)
     for i, flag in enumerate(bank.flags):
-        for sub, leaf in leaves(flag.when):
-            yield from _leaf_refs(bank, leaf, ("flags", i, "when", *sub))
+        yield from _condition_refs(bank, flag.when, ("flags", i, "when"))
+    for i, step in enumerate(bank.steps):
+        if step.when is not None:
+            yield from _condition_refs(bank, step.when, ("steps", i, "when"))
+        for band_id in step.bands:
+            if bank.band(band_id) is None:
+                yield Problem(("steps", i, "bands"), f"unknown band {band_id!r}")
+    yield from _duplicates(bank.steps, ("steps",))
+    for i, hint in enumerate(bank.hints):
+        yield from _condition_refs(bank, hint.when, ("hints", i, "when"))
+        for question_id in hint.questions:
+            if question_id not in bank.by_id:
+                yield Problem(("hints", i, "questions"), f"unknown question {question_id!r}")
+    for question_id in bank.criteria:
+        if question_id not in bank.by_id:
+            yield Problem(("criteria",), f"unknown question {question_id!r}")
     yield from _band_problems(bank)
+    yield from _rule_band_problems(bank)
     yield from _mode_question_problems(bank)
-    for loc, text in _texts(bank, ()):
+    yield from check_words(bank, all_regions())
+    for loc, text in texts_in(bank):
         for mode in bank.modes:
             if not text.has_mode(mode):
                 yield Problem(loc, f"no wording for mode {mode!r}")
@@ -60,7 +80,19 @@ def _duplicates(items: tuple[Any, ...], at: tuple) -> Iterator[Problem]:
         seen.add(item.id)
 
 
+def _condition_refs(bank: Bank, condition: Any, at: tuple) -> Iterator[Problem]:
+    for sub, leaf in leaves(condition):
+        yield from _leaf_refs(bank, leaf, (*at, *sub))
+
+
 def _leaf_refs(bank: Bank, leaf: Any, at: tuple) -> Iterator[Problem]:
+    if isinstance(leaf, Scored):
+        for question_id in leaf.scored:
+            if question_id not in bank.by_id:
+                yield Problem(at, f"refers to unknown question {question_id!r}")
+        if leaf.at_least > len(leaf.scored):
+            yield Problem(at, f"at_least {leaf.at_least} is more than the questions listed")
+        return
     question = bank.by_id.get(leaf.question)
     if question is None:
         yield Problem(at, f"refers to unknown question {leaf.question!r}")
@@ -92,9 +124,15 @@ def _mode_question_problems(bank: Bank) -> Iterator[Problem]:
 
 
 def _band_problems(bank: Bank) -> Iterator[Problem]:
+    """Score bands (those with `min`) cover every possible total, in order, without gaps."""
     low, high = bank.score_range
     expected = low
-    for i, band in enumerate(bank.bands):
+    bands = bank.score_bands
+    if not bands:
+        yield Problem(("bands",), "give at least one score band (with min)")
+        return
+    for band in bands:
+        i = bank.bands.index(band)
         at = ("bands", i)
         if band.max is not None and band.max < band.min:
             yield Problem(at, f"max {band.max} is below min {band.min}")
@@ -102,22 +140,62 @@ def _band_problems(bank: Bank) -> Iterator[Problem]:
             yield Problem(at, f"totals {expected} to {band.min - 1} fall in no band (a gap)")
         elif band.min < expected:
             yield Problem(at, f"min {band.min} overlaps the band before (expected {expected})")
-        if band.max is None and i != len(bank.bands) - 1:
-            yield Problem(at, "only the last band may leave out max")
+        if band.max is None and band is not bands[-1]:
+            yield Problem(at, "only the last score band may leave out max")
+        if band.when is not None or band.unknown or band.instead_of:
+            yield Problem(at, "a score band (with min) takes no when, unknown or instead_of")
         expected = (band.max if band.max is not None else high) + 1
     if expected <= high:
         yield Problem(
-            ("bands", len(bank.bands) - 1),
+            ("bands", bank.bands.index(bands[-1])),
             f"totals {expected} to {high} fall in no band (the highest possible total is {high})",
         )
 
 
-def _texts(value: Any, loc: tuple) -> Iterator[tuple[tuple, Text]]:
-    if isinstance(value, Text):
-        yield loc, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _texts(getattr(value, name), (*loc, name))
-    elif isinstance(value, tuple):
-        for i, item in enumerate(value):
-            yield from _texts(item, (*loc, i))
+def _rule_band_problems(bank: Bank) -> Iterator[Problem]:
+    """Rule bands name one rule and replace only score bands; lifts belong to score bands."""
+    score_ids = {b.id for b in bank.score_bands}
+    for i, band in enumerate(bank.bands):
+        at = ("bands", i)
+        if band.lift_if is not None:
+            if not band.is_score_band:
+                yield Problem((*at, "lift_if"), "only a score band (with min) can be lifted to")
+            yield from _condition_refs(bank, band.lift_if, (*at, "lift_if"))
+        if band.is_score_band:
+            continue
+        if band.max is not None:
+            yield Problem((*at, "max"), "a rule band has no max (give min for a score band)")
+        if (band.when is None) == (not band.unknown):
+            yield Problem(at, "a band needs min (a score band), or one of when and unknown: true")
+        if band.when is not None:
+            yield from _condition_refs(bank, band.when, (*at, "when"))
+        if band.unknown and "other" not in bank.modes:
+            yield Problem((*at, "unknown"), "'I don't know' is offered only in the other mode")
+        for band_id in band.instead_of:
+            if band_id not in score_ids:
+                yield Problem((*at, "instead_of"), f"{band_id!r} is not a score band")
+
+
+def check_words(bank: Bank, regions: list[Region]) -> Iterator[Problem]:
+    """Each `{term}` is one every region fills in; no text names one region's own services in a
+    bank shown in another (say "a doctor", or use a term, instead of "GP" or "urgent care")."""
+    known = {r.id for r in regions}
+    for region_id in bank.regions:
+        if region_id not in known:
+            yield Problem(("regions",), f"unknown region {region_id!r} (known: {sorted(known)})")
+    shown = [r for r in regions if not bank.regions or r.id in bank.regions]
+    for loc, text in texts_in(bank):
+        for words in {w for wording in text.by_mode.values() for w in wording.values()}:
+            for term in sorted(set(PLACEHOLDER.findall(words))):
+                missing = [r.id for r in shown if term not in r.terms]
+                if missing:
+                    yield Problem(loc, f"{{{term}}} is not a term of region {missing[0]!r}")
+            for region in regions:
+                elsewhere = [r.id for r in shown if r.id != region.id]
+                for name in region.names:
+                    if elsewhere and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", words):
+                        yield Problem(
+                            loc,
+                            f"names {name!r}, which is only in region {region.id!r}, in a bank "
+                            f"shown in {elsewhere[0]!r}: use neutral words or a {{term}}",
+                        )

@@ -11,10 +11,12 @@ import sys
 
 import click
 
+from . import readability
 from .bank import Bank, load_bank
 from .flow import AnswerError, parse_answers, paths
 from .scoring import score
 from .settings import SETTINGS
+from .site import all_regions
 from .source import SourceError
 
 DEFAULT_BANK = next(s.default for s in SETTINGS if s.name == "BANK")
@@ -49,10 +51,23 @@ def check_command(path: str) -> None:
         f"  {len(routes)} paths through the questions: shortest {lengths[0]}, longest {lengths[-1]}"
     )
     click.echo(f"  totals from {low} to {high}")
-    for band in bank.bands:
+    for band in bank.score_bands:
         top = high if band.max is None else band.max
-        click.echo(f"  band {band.id}: {band.min} to {top}")
-    click.echo(f"  {len(bank.flags)} flags")
+        lift = " (or when its lift_if holds)" if band.lift_if else ""
+        click.echo(f"  band {band.id}: {band.min} to {top}{lift}")
+    for band in bank.rule_bands:
+        rule = "too many 'I don't know'" if band.unknown else "its rule holds"
+        instead = f" instead of {', '.join(band.instead_of)}" if band.instead_of else ""
+        click.echo(f"  band {band.id}: shown when {rule}{instead}")
+    click.echo(f"  {len(bank.flags)} flags, {len(bank.steps)} steps")
+    for region in all_regions():
+        found = readability.readings(bank, region)
+        click.echo(
+            f"  reading grade ({region.id}): median {readability.median(found):.1f} "
+            f"over {len(found)} texts (aim: {readability.MEDIAN_GRADE} or less); hardest:"
+        )
+        for reading in readability.hardest(found):
+            click.echo(f"    {reading.grade:4.1f}  {reading.where}")
 
 
 @bank_commands.command("score")
@@ -75,7 +90,10 @@ def score_command(answers, bank_path: str) -> None:
         "bank": {"id": bank.id, "version": bank.version},
         "total": result.total,
         "band": result.band.id,
+        "score_band": result.scored_band.id,
+        "criteria": result.criteria,
         "flags": [f.id for f in result.flags],
+        "steps": [s.id for s in result.steps],
         "domains": {f.domain.id: f.score for f in result.findings},
         "counted": {c.question.id: c.score for c in result.counted},
     }

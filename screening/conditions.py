@@ -1,8 +1,9 @@
 """Structured conditions on answers: skip rules and flags, evaluated from an operator table.
 
 A leaf names a question and an operator with option ids, `{question: q, in: [a, b]}`; `all` and
-`any` combine conditions. Evaluation is three-valued: a question not reached yet makes a leaf
-unknown (None), while a question that was skipped (or left unanswered) makes it false.
+`any` combine conditions; `{scored: [q1, q2, ...], at_least: n}` counts the questions whose answer
+gave points (DSM-5-style criteria). Evaluation is three-valued: a question not reached yet makes a
+leaf unknown (None), while a question that was skipped (or left unanswered) makes it false.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_val
 # Answers to the questions asked so far: question id -> chosen option ids.
 # A skipped question is present with an empty set; a question not reached yet is absent.
 Answers = Mapping[str, frozenset[str]]
+# Points each answered question gave, for `scored` conditions; a question absent scored nothing.
+Points = Mapping[str, int]
+NO_POINTS: Points = {}
 
 
 def _in(chosen: frozenset[str], values: frozenset[str]) -> bool:
@@ -58,7 +62,7 @@ class Leaf(_Model):
             values = [values]
         return {"question": raw.get("question"), "op": ops[0], "values": values}
 
-    def evaluate(self, answers: Answers) -> bool | None:
+    def evaluate(self, answers: Answers, points: Points = NO_POINTS) -> bool | None:
         chosen = answers.get(self.question)
         return None if chosen is None else OPERATORS[self.op](chosen, self.values)
 
@@ -66,8 +70,8 @@ class Leaf(_Model):
 class All(_Model):
     all: tuple[Condition, ...] = Field(min_length=1)
 
-    def evaluate(self, answers: Answers) -> bool | None:
-        results = [c.evaluate(answers) for c in self.all]
+    def evaluate(self, answers: Answers, points: Points = NO_POINTS) -> bool | None:
+        results = [c.evaluate(answers, points) for c in self.all]
         if False in results:
             return False
         return None if None in results else True
@@ -76,30 +80,54 @@ class All(_Model):
 class AnyOf(_Model):
     any: tuple[Condition, ...] = Field(min_length=1)
 
-    def evaluate(self, answers: Answers) -> bool | None:
-        results = [c.evaluate(answers) for c in self.any]
+    def evaluate(self, answers: Answers, points: Points = NO_POINTS) -> bool | None:
+        results = [c.evaluate(answers, points) for c in self.any]
         if True in results:
             return True
         return None if None in results else False
 
 
+class Scored(_Model):
+    """`{scored: [question ids], at_least: n}`: at least n of the questions gave points."""
+
+    scored: tuple[str, ...] = Field(min_length=1)
+    at_least: int = Field(ge=1)
+
+    def evaluate(self, answers: Answers, points: Points = NO_POINTS) -> bool | None:
+        present = sum(1 for q in self.scored if q in answers and points.get(q, 0) > 0)
+        if present >= self.at_least:
+            return True
+        pending = sum(1 for q in self.scored if q not in answers)
+        return None if present + pending >= self.at_least else False
+
+
+_KINDS = {All: "all", AnyOf: "any", Scored: "scored"}
+
+
 def _kind(raw: Any) -> str:
     if isinstance(raw, Mapping):
-        return "all" if "all" in raw else "any" if "any" in raw else "leaf"
-    return "all" if isinstance(raw, All) else "any" if isinstance(raw, AnyOf) else "leaf"
+        return next((key for key in ("all", "any", "scored") if key in raw), "leaf")
+    return _KINDS.get(type(raw), "leaf")
 
 
 Condition = Annotated[
-    Union[Annotated[Leaf, Tag("leaf")], Annotated[All, Tag("all")], Annotated[AnyOf, Tag("any")]],  # noqa: UP007 (a forward-referenced union needs Union)
+    Union[  # noqa: UP007 (a forward-referenced union needs Union)
+        Annotated[Leaf, Tag("leaf")],
+        Annotated[All, Tag("all")],
+        Annotated[AnyOf, Tag("any")],
+        Annotated[Scored, Tag("scored")],
+    ],
     Discriminator(_kind),
 ]
 All.model_rebuild()
 AnyOf.model_rebuild()
 
 
-def leaves(condition: Leaf | All | AnyOf, at: tuple = ()) -> Iterator[tuple[tuple, Leaf]]:
-    """Yield every leaf of a condition with its path inside the condition, depth first."""
-    if isinstance(condition, Leaf):
+def leaves(
+    condition: Leaf | All | AnyOf | Scored, at: tuple = ()
+) -> Iterator[tuple[tuple, Leaf | Scored]]:
+    """Yield every leaf (or `scored` count) of a condition with its path inside it, depth first."""
+    if isinstance(condition, Leaf | Scored):
         yield at, condition
     else:
         key = "all" if isinstance(condition, All) else "any"

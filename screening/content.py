@@ -41,7 +41,8 @@ def translate(text: Text | None) -> str:
     """Return the wording for the current respondent's mode and language."""
     if text is None:
         return ""
-    return text.get(g.get("mode", "self"), g.get("language", content().bank.language))
+    mode, language = g.get("mode", "self"), g.get("language", content().bank.language)
+    return content().region.fill(text.get(mode, language), mode, language)
 
 
 def paragraphs(text: Text | None) -> list[str]:

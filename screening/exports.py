@@ -39,7 +39,11 @@ CSV_HEADER = (
     "answer_ids",
     "answers",
     "score",
+    "score_band",
+    "criteria",
+    "domain_scores",
 )
+CRITERIA_TEXT = "DSM-5-style criteria with points (not a diagnosis)"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _INTEGER = re.compile(r"^-?[0-9]+$")
 
@@ -150,8 +154,26 @@ def _item(bank: Bank, question: Question) -> Json:
     return item
 
 
+def _scoring_items(bank: Bank) -> list[Json]:
+    """The read-only items after the questions: criteria count and the score of each domain."""
+    domains = [
+        {
+            "linkId": f"domains.{d.id}",
+            "text": _words(d.title, "self", bank.language),
+            "type": "integer",
+            "readOnly": True,
+        }
+        for d in bank.domains
+    ]
+    criteria = {"linkId": "criteria", "text": CRITERIA_TEXT, "type": "integer", "readOnly": True}
+    return [
+        criteria,
+        {"linkId": "domains", "text": "Domain scores", "type": "group", "item": domains},
+    ]
+
+
 def questionnaire(bank: Bank) -> Json:
-    """The bank as a FHIR R4 Questionnaire, with read-only total and band items at the end."""
+    """The bank as a FHIR R4 Questionnaire, with read-only scoring items at the end."""
     bands = [{"valueCoding": _band_coding(bank, band.id, "self")} for band in bank.bands]
     return {
         "resourceType": "Questionnaire",
@@ -171,6 +193,16 @@ def questionnaire(bank: Bank) -> Json:
                 "readOnly": True,
                 "answerOption": bands,
             },
+            {
+                "linkId": "score_band",
+                "text": "Band of the total",
+                "type": "choice",
+                "readOnly": True,
+                "answerOption": [
+                    o for o in bands if bank.band(o["valueCoding"]["code"]).min is not None
+                ],
+            },
+            *_scoring_items(bank),
         ],
     }
 
@@ -233,8 +265,37 @@ def questionnaire_response(bank: Bank, share: Share) -> Json:
                 "text": "Band",
                 "answer": [{"valueCoding": _band_coding(bank, share.band, share.mode)}],
             },
+            {
+                "linkId": "score_band",
+                "text": "Band of the total",
+                "answer": [
+                    {"valueCoding": _band_coding(bank, share.score_band or share.band, share.mode)}
+                ],
+            },
+            *_share_scoring(bank, share),
         ],
     }
+
+
+def _share_scoring(bank: Bank, share: Share) -> list[Json]:
+    """The criteria count and domain scores of a share, where it has them."""
+    items: list[Json] = []
+    if share.criteria is not None:
+        items.append(
+            {
+                "linkId": "criteria",
+                "text": CRITERIA_TEXT,
+                "answer": [{"valueInteger": share.criteria}],
+            }
+        )
+    titles = {d.id: _words(d.title, share.mode, bank.language) for d in bank.domains}
+    domains = [
+        {"linkId": f"domains.{d}", "text": titles.get(d, d), "answer": [{"valueInteger": points}]}
+        for d, points in share.domains.items()
+    ]
+    if domains:
+        items.append({"linkId": "domains", "text": "Domain scores", "item": domains})
+    return items
 
 
 def escape_cell(value: str) -> str:
@@ -258,9 +319,14 @@ def csv_rows(bank: Bank, shares: Iterable[Share]) -> list[list[str]]:
             share.band,
             "|".join(share.flags),
         ]
+        scoring = [
+            share.score_band or share.band,
+            "" if share.criteria is None else str(share.criteria),
+            "|".join(f"{d}={points}" for d, points in share.domains.items()),
+        ]
         answered = _answered(bank, share)
         if not answered:  # keep the share visible even with no answers
-            rows.append([*common, "", "", "", "", ""])
+            rows.append([*common, "", "", "", "", "", *scoring])
         for question_id, question, ids in answered:
             options = [_option(question, i) for i in ids]
             labels = [
@@ -276,6 +342,7 @@ def csv_rows(bank: Bank, shares: Iterable[Share]) -> list[list[str]]:
                     "|".join(ids),
                     "; ".join(labels),
                     points,
+                    *scoring,
                 ]
             )
     return [[escape_cell(cell) for cell in row] for row in rows]

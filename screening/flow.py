@@ -134,12 +134,14 @@ def progress(bank: Bank, answers: Answers, question_id: str) -> tuple[int, int]:
 def paths(bank: Bank, limit: int = 100_000) -> set[tuple[str, ...]]:
     """Return the distinct sequences of questions a person can be asked.
 
-    Only questions that a skip rule refers to are branched on, one option at a time (an option
-    alone, for a `multiple` question); at most `limit` answer combinations are explored.
+    Only questions that a skip rule refers to are branched on, and only on one option of each
+    group that every skip rule treats alike (an option alone, for a `multiple` question); at most
+    `limit` answer combinations are explored.
     """
-    referenced = {
-        leaf.question for q in bank.questions if q.show_if for _, leaf in leaves(q.show_if)
-    }
+    rules: dict[str, list[frozenset[str]]] = {}
+    for q in bank.questions:
+        for _, leaf in leaves(q.show_if) if q.show_if else ():
+            rules.setdefault(leaf.question, []).append(leaf.values)
     found: set[tuple[str, ...]] = set()
     pending: list[dict[str, frozenset[str]]] = [{}]
     explored = 0
@@ -150,6 +152,17 @@ def paths(bank: Bank, limit: int = 100_000) -> set[tuple[str, ...]]:
         if question is None:
             found.add(tuple(s.question.id for s in walk(bank, answers) if s.relevant))
             continue
-        options = question.options if question.id in referenced else question.options[:1]
-        pending.extend({**answers, question.id: frozenset([o.id])} for o in options)
+        pending.extend(
+            {**answers, question.id: frozenset([o.id])} for o in _branches(question, rules)
+        )
     return found
+
+
+def _branches(question: Question, rules: Mapping[str, list[frozenset[str]]]) -> list:
+    """One option for each group of options that every skip rule on this question treats alike."""
+    groups = {}
+    for option in question.options:
+        groups.setdefault(
+            tuple(option.id in values for values in rules.get(question.id, ())), option
+        )
+    return list(groups.values())

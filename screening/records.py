@@ -198,6 +198,9 @@ def add_share(db: Database, share: Share) -> tuple[Share, str]:
         "flags": json.dumps(list(share.flags)),
         "answers": json.dumps({q: list(a) for q, a in share.answers.items()}),
         "name": share.name,
+        "score_band": share.score_band,
+        "criteria": share.criteria,
+        "domains": json.dumps(share.domains),
     }
     for _ in range(10):  # a clash among ~387 million codes is rare; try again if it happens
         code = new_code()
@@ -224,6 +227,9 @@ def _share(row: dict) -> Share:
         flags=tuple(json.loads(row["flags"])),
         answers={q: tuple(a) for q, a in json.loads(row["answers"]).items()},
         name=row["name"],
+        score_band=row.get("score_band"),
+        criteria=row.get("criteria"),
+        domains=json.loads(row.get("domains") or "{}"),
     )
 
 

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,6 +35,9 @@ class Share:
     flags: tuple[str, ...]  # flag ids
     answers: dict[str, tuple[str, ...]]  # question id -> option ids, only questions that applied
     name: str | None = None  # optional name or initials the respondent typed
+    score_band: str | None = None  # the band of the total (after lifts), when it differs from band
+    criteria: int | None = None  # DSM-5-style criteria questions that gave points
+    domains: dict[str, int] = field(default_factory=dict)  # domain id -> points (scored ones)
 
     @property
     def reference(self) -> str:
@@ -64,6 +67,9 @@ def from_result(
         flags=tuple(f.id for f in result.flags),
         answers={c.question.id: tuple(o.id for o in c.options) for c in result.counted},
         name=name,
+        score_band=result.scored_band.id if result.scored_band is not result.band else None,
+        criteria=result.criteria if bank.criteria else None,
+        domains={f.domain.id: f.score for f in result.findings},
     )
 
 

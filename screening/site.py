@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, ValidationError
 
-from .bank import HELP_TAGS, Id, Model, Text
+from .bank import HELP_TAGS, Flag, Id, Model, Text
 from .source import Problem, describe, problems_from, read_yaml
 
 REGIONS_DIR = Path(__file__).parent / "regions"
+# `{name}` in the bank's wording: a term the region fills in ("{emergency}" -> "911" or "999").
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -53,9 +56,42 @@ class Region(Model):
     name: Line
     emergency_number: Line
     resources: tuple[Resource, ...] = Field(min_length=1)
+    # Words the bank leaves to the region, used as `{name}` in its texts.
+    terms: dict[Id, Text] = Field(default_factory=dict)
+    # Names of services found only in this region: a bank shown elsewhere must not use them.
+    names: tuple[Line, ...] = ()
 
     def tagged(self, *tags: str) -> tuple[Resource, ...]:
         return tuple(r for r in self.resources if set(tags) & set(r.tags))
+
+    def fill(self, words: str, mode: str = "self", language: str = "") -> str:
+        """Put this region's terms in place of the `{name}` placeholders in some wording."""
+        return PLACEHOLDER.sub(lambda m: self.terms[m[1]].get(mode, language), words)
+
+    def for_mode(self, resource: Resource, mode: str) -> bool:
+        """Whether a resource belongs on a page for this mode: family support only for others."""
+        return mode == "other" or set(resource.tags) != {"family"}
+
+
+@dataclass(frozen=True)
+class HelpPlan:
+    by_flag: dict[str, tuple[Resource, ...]]  # resources shown with each flag
+    rest: tuple[Resource, ...]  # the others, for the page's list of contacts
+
+
+def place_help(region: Region, flags: tuple[Flag, ...], mode: str) -> HelpPlan:
+    """Show each resource once: with the first flag (in page order) that asks for it, and the
+    rest in the page's list of contacts; family support only to family and friends."""
+    shown: set[str] = set()
+    by_flag = {}
+    for flag in flags:
+        mine = tuple(
+            r for r in region.tagged(*flag.help) if r.id not in shown and region.for_mode(r, mode)
+        )
+        shown.update(r.id for r in mine)
+        by_flag[flag.id] = mine
+    rest = tuple(r for r in region.resources if r.id not in shown and region.for_mode(r, mode))
+    return HelpPlan(by_flag, rest)
 
 
 class Site(Model):
@@ -81,6 +117,10 @@ def _validated(model: type[Model], path: Path) -> Model:
 
 def load_region(region_id: str) -> Region:
     return _validated(Region, REGIONS_DIR / f"{region_id}.yaml")
+
+
+def all_regions() -> list[Region]:
+    return [load_region(region_id) for region_id in regions()]
 
 
 def load_site(path: Path | str | None) -> tuple[Site, Region]:

@@ -84,6 +84,14 @@ def create_clinician_tables(db: Database) -> None:
     )
 
 
+@migrations()
+def add_share_scoring(db: Database) -> None:
+    """What clinicians see beyond the total: the score band, criteria count and domain scores."""
+    db["shares"].add_column("score_band", str)  # the band of the total when a rule band showed
+    db["shares"].add_column("criteria", int)  # criteria questions that gave points
+    db["shares"].add_column("domains", str)  # JSON object: domain id -> points
+
+
 def connect(path: str | Path) -> Database:
     """Open the database for this process: WAL, a busy timeout, and explicit transactions."""
     conn = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)

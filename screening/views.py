@@ -22,6 +22,7 @@ from .content import content, translate
 from .forms import EXCLUSIVE, QuestionForm
 from .limits import SUBMIT, limiter
 from .scoring import score
+from .site import place_help
 
 bp = Blueprint("check", __name__)
 
@@ -100,6 +101,7 @@ def question(question_id: str):
         form=form,
         chosen=chosen,
         error=_error_message(q, form.answer.errors, chosen),
+        hints=bank.hints_for(question_id, answers),
         back=back,
         position=position,
         total=total,
@@ -129,9 +131,16 @@ def result():
     if isinstance(answers, Response):
         return answers
     context = drafts.context()
+    result = score(content().bank, answers)
     return render_template(
         "check/result.html",
-        result=score(content().bank, answers),
+        result=result,
+        # in page order: urgent flags, then the info under the band, then the advice
+        help=place_help(
+            content().region,
+            result.flags_at("urgent") + result.flags_at("info") + result.flags_at("advice"),
+            result.mode,
+        ),
         offer=sharing.referral(),
         shared=context.get("share"),
         share_form=sharing.ShareForm(),

@@ -24,14 +24,15 @@ ALL_CLEAR = {
     "last_use": "past_3_months",
     "treatment": "no",
     "frequency": "once_twice",
-    "amount": "small",
     "tolerance": "no",
     "craving": "never",
     "more_than_intended": "never",
     "cut_down": "no",
     "responsibilities": "never",
     "relationships": "no",
+    "gave_up": "no",
     "others_concern": "no",
+    "hazardous": "no",
     "coping": "never",
     "alone": "never",
     "k_hole": "no",
@@ -43,15 +44,15 @@ ALL_CLEAR = {
 }
 
 
-# A weekly user with a few mild signs: total 9 (4 + 1 + 1 + 1 + 1 + 1), in the "some signs" band.
+# A weekly user with a few mild signs: total 9 (4 + 1 + 1 + 1 + 2), in the "some signs" band,
+# with two of the bank's criteria (craving, time spent) and no flag.
 WEEKLY = {
     **ALL_CLEAR,
     "frequency": "weekly",
-    "amount": "medium",
-    "tolerance": "somewhat",
     "craving": "sometimes",
     "time_spent": "some",
-    "mixing": ["stimulants"],
+    "alone": "sometimes",
+    "others_concern": "earlier",
 }
 
 

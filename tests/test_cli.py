@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -47,23 +48,36 @@ def write_json(tmp_path: Path, value) -> Path:
 def test_check_shipped_bank(invoke):
     result = invoke("bank", "check", BANK)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
-        f"{BANK}: valid (ketamine_self_check version 2.0.0)",
-        "  25 questions in 7 domains",
-        "  10 paths through the questions: shortest 3, longest 24",
-        "  totals from 0 to 56",
-        "  band fewer_signs: 0 to 4",
-        "  band some_signs: 5 to 19",
-        "  band many_signs: 20 to 56",
-        "  19 flags",
+    lines = result.output.splitlines()
+    assert lines[:14] == [
+        f"{BANK}: valid (ketamine_self_check version 3.0.0)",
+        "  27 questions in 7 domains",
+        "  18 paths through the questions: shortest 3, longest 26",
+        "  totals from 0 to 54",
+        "  band fewer_signs: 0 to 3",
+        "  band some_signs: 4 to 19 (or when its lift_if holds)",
+        "  band many_signs: 20 to 54 (or when its lift_if holds)",
+        "  band as_directed: shown when its rule holds",
+        "  band never_used: shown when its rule holds",
+        "  band no_recent_use: shown when its rule holds",
+        "  band not_enough: shown when too many 'I don't know'",
+        "  band crisis_first: shown when its rule holds instead of fewer_signs",
+        "  21 flags, 12 steps",
+        lines[13],
     ]
+    # Then, per region, the median reading grade and the five hardest texts to read.
+    assert re.fullmatch(
+        r"  reading grade \(uk\): median \d\.\d over \d+ texts .*hardest:", lines[13]
+    )
+    assert len(lines) == 14 + 5 + 1 + 5
+    assert all(re.fullmatch(r"    [ \d]\d\.\d  \S.*", line) for line in lines[14:19])
 
 
 def test_check_defaults_to_shipped_bank(invoke):
     result = invoke("bank", "check")
     assert result.exit_code == 0, result.output
-    assert "valid (ketamine_self_check version 2.0.0)" in result.output
-    assert "  25 questions in 7 domains" in result.output
+    assert "valid (ketamine_self_check version 3.0.0)" in result.output
+    assert "  27 questions in 7 domains" in result.output
 
 
 def test_check_assist(invoke):
@@ -77,8 +91,10 @@ def test_check_assist(invoke):
         "  band lower: 0 to 3",
         "  band moderate: 4 to 26",
         "  band high: 27 to 39",
-        "  0 flags",
+        "  0 flags, 0 steps",
+        *result.output.splitlines()[8:],
     ]
+    assert result.output.splitlines()[8].startswith("  reading grade (uk): median")
 
 
 def test_check_broken_bank(invoke, tmp_path):
@@ -115,11 +131,12 @@ def test_score_shipped_bank(invoke, tmp_path):
     result = invoke("bank", "score", write_json(tmp_path, WEEKLY))
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["bank"] == {"id": "ketamine_self_check", "version": "2.0.0"}
+    assert report["bank"] == {"id": "ketamine_self_check", "version": "3.0.0"}
     assert report["total"] == 9
-    assert report["band"] == "some_signs"
+    assert (report["band"], report["score_band"], report["criteria"]) == ("some_signs",) * 2 + (2,)
     assert report["flags"] == []
-    assert report["domains"] == {"pattern": 6, "control": 2, "risk": 1}
+    assert report["steps"] == ["make_a_plan"]
+    assert report["domains"] == {"pattern": 4, "control": 2, "daily_life": 2, "risk": 1}
     assert list(report["counted"]) == list(WEEKLY)
     assert report["counted"]["frequency"] == 4
 
@@ -129,8 +146,8 @@ def test_score_lists_flags_in_order(invoke, tmp_path):
     result = invoke("bank", "score", write_json(tmp_path, answers), "--bank", BANK)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["flags"] == ["crisis", "mixing"]
-    assert report["total"] == 9
+    assert report["flags"] == ["crisis", "mixing_depressants", "alone"]
+    assert report["total"] == 10
 
 
 def test_score_ignores_answers_that_do_not_apply(invoke, tmp_path):
@@ -138,11 +155,7 @@ def test_score_ignores_answers_that_do_not_apply(invoke, tmp_path):
     result = invoke("bank", "score", write_json(tmp_path, answers))
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert (report["total"], report["band"], report["flags"]) == (
-        0,
-        "fewer_signs",
-        ["no_recent_use"],
-    )
+    assert (report["total"], report["band"], report["flags"]) == (0, "never_used", [])
     assert report["counted"] == {"respondent": 0, "last_use": 0, "self_harm": 0}
 
 

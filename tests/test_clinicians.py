@@ -51,6 +51,7 @@ FLAGGED = in_bank_order(
         "time_spent": "some",
         "mixing": ["alcohol"],
         "urinary": ["pain"],
+        "despite_harm": "no",
     }
 )
 PROXY = in_bank_order(
@@ -60,7 +61,7 @@ PROXY = in_bank_order(
         "relationship": "partner",
         "contact": "daily",
         "confidence": "fairly_sure",
-        "amount": "dont_know",
+        "gave_up": "dont_know",
     }
 )
 
@@ -578,12 +579,14 @@ def test_a_result_shows_every_answer_the_thresholds_flags_and_bank_version(app, 
         labels = "; ".join(o.label.get("self", "en") for o in counted.options)
         assert f"<td>{labels}</td>" in page, counted.question.id
     thresholds = page[page.index("Thresholds") :]
-    for band in bank().bands:
+    for band in bank().score_bands:
         assert (
             f"{band.min}\N{EN DASH}{band.max}" if band.max is not None else f"{band.min}"
         ) in thresholds
-        assert any(w.get("self", "en") in thresholds for w in (band.title, band.clinical) if w)
-    assert [f.id for f in result.flags] == ["mixing", "bladder"]
+        assert band.clinical.get("self", "en") in thresholds
+    for band in bank().rule_bands:  # the rules that can replace the group, named
+        assert band.clinical.get("self", "en") in thresholds
+    assert [f.id for f in result.flags] == ["see_doctor", "mixing_depressants", "bladder"]
     for flag in result.flags:
         assert (flag.clinical or flag.title).get("self", "en") in page, flag.id
     assert f"{bank().id} version {bank().version}" in page
@@ -618,7 +621,7 @@ def test_the_csv_export_has_a_row_per_answer(app, two_clinics):
         assert row["answers"] == "; ".join(o.label.get("self", "en") for o in counted.options)
         assert row["total"] == str(result.total)
         assert row["band"] == result.band.id
-        assert row["flags"] == "mixing|bladder"
+        assert row["flags"] == "see_doctor|mixing_depressants|bladder"
 
 
 def test_the_fhir_export_is_a_valid_questionnaire_response(app, two_clinics):
@@ -631,7 +634,10 @@ def test_the_fhir_export_is_a_valid_questionnaire_response(app, two_clinics):
     assert parsed.status == "completed"
     assert parsed.source.type == "Patient"
     linked = [item.linkId for item in parsed.item]
-    assert linked == [*json.loads(amira_share["answers"]), "total", "band"]
+    assert linked == [
+        *json.loads(amira_share["answers"]),
+        *("total", "band", "score_band", "criteria", "domains"),
+    ]
 
 
 def test_a_proxy_share_has_a_related_person_as_its_source(app, amira):

@@ -35,7 +35,7 @@ PROXY = {
     "contact": "daily",
     "frequency": "weekly",
     "time_spent": "some",
-    "amount": DONT_KNOW,
+    "gave_up": DONT_KNOW,
     "mixing": ["alcohol", "opioids"],
     "confidence": "fairly_sure",
 }
@@ -53,7 +53,11 @@ HEADER = [
     "answer_ids",
     "answers",
     "score",
+    "score_band",
+    "criteria",
+    "domain_scores",
 ]
+SCORING = ["total", "band", "score_band", "criteria", "domains"]  # items after the questions
 
 
 def make_share(bank: Bank, raw: dict, code: str = "K7F3QD") -> Share:
@@ -128,7 +132,7 @@ def test_questionnaire_keeps_the_rules_the_models_do_not_check(name, request):
 
 def test_every_question_appears_once_with_all_its_options(bank):
     items = exports.questionnaire(bank)["item"]
-    assert [i["linkId"] for i in items] == [q.id for q in bank.questions] + ["total", "band"]
+    assert [i["linkId"] for i in items] == [q.id for q in bank.questions] + SCORING
     for question, item in zip(bank.questions, items, strict=False):
         assert item["text"] == question.text.get("self")
         assert item["type"] == "choice"
@@ -138,18 +142,24 @@ def test_every_question_appears_once_with_all_its_options(bank):
         assert {c["system"] for c in codings} == {f"urn:screening:{bank.id}:{question.id}"}
 
     by_id = items_by_id({"item": items})
-    amount = {o["valueCoding"]["code"]: o["valueCoding"] for o in by_id["amount"]["answerOption"]}
+    amount = {o["valueCoding"]["code"]: o["valueCoding"] for o in by_id["gave_up"]["answerOption"]}
     assert amount[DONT_KNOW]["display"] == "I don't know"  # offered in proxy mode only
     self_harm = [o["valueCoding"]["code"] for o in by_id["self_harm"]["answerOption"]]
     assert "rather_not_say" in self_harm and DONT_KNOW in self_harm  # one mode each
 
 
 def test_total_and_band_are_read_only_items_at_the_end(bank):
-    total, band = exports.questionnaire(bank)["item"][-2:]
+    total, band, score_band, criteria, domains = exports.questionnaire(bank)["item"][-5:]
     assert total == {"linkId": "total", "text": "Total score", "type": "integer", "readOnly": True}
     assert (band["linkId"], band["type"], band["readOnly"]) == ("band", "choice", True)
     assert [o["valueCoding"]["code"] for o in band["answerOption"]] == [b.id for b in bank.bands]
     assert band["answerOption"][0]["valueCoding"]["display"] == bank.bands[0].title.get("self")
+    # The band of the total offers only the score bands; rule bands are what a person was shown.
+    codes = [o["valueCoding"]["code"] for o in score_band["answerOption"]]
+    assert codes == ["fewer_signs", "some_signs", "many_signs"]
+    assert (criteria["type"], criteria["readOnly"]) == ("integer", True)
+    assert [i["linkId"] for i in domains["item"]] == [f"domains.{d.id}" for d in bank.domains]
+    Questionnaire.model_validate(exports.questionnaire(bank))
 
 
 def test_a_simple_skip_rule_becomes_enable_when(bank, assist):
@@ -222,7 +232,7 @@ def test_an_all_of_several_values_becomes_an_enable_when_expression(bank):
         "%resource.repeat(item).where(linkId='last_use').answer.value"
         ".where(code in ('past_3_months' | 'dont_know')).exists()"
         " and %resource.repeat(item).where(linkId='treatment').answer.value"
-        ".where(code in ('no' | 'also_outside' | 'dont_know')).exists()"
+        ".where(code in ('no' | 'more_than_prescribed' | 'also_outside' | 'dont_know')).exists()"
     )
 
 
@@ -267,8 +277,8 @@ def test_response_for_a_self_share(bank, self_share):
     assert parsed.authored.utcoffset() == datetime.timedelta(0)
     assert resource["source"] == {"type": "Patient", "display": "The patient (self-report)"}
     ids = [item["linkId"] for item in resource["item"]]
-    assert ids == [*self_share.answers, "total", "band"]
-    assert ids[:-2] == [q.id for q in bank.questions if q.id in self_share.answers]
+    assert ids == [*self_share.answers, *SCORING]
+    assert ids[:-5] == [q.id for q in bank.questions if q.id in self_share.answers]
     items = items_by_id(resource)
     assert items["time_spent"]["answer"] == [
         {
@@ -285,6 +295,10 @@ def test_response_for_a_self_share(bank, self_share):
     [band] = items["band"]["answer"]
     assert band["valueCoding"]["code"] == self_share.band == "some_signs"
     assert band["valueCoding"]["display"] == "Your answers suggest some signs of risk"
+    assert items["score_band"]["answer"][0]["valueCoding"]["code"] == "some_signs"
+    assert items["criteria"]["answer"] == [{"valueInteger": 1}]  # time spent
+    domains = {i["linkId"]: i["answer"][0]["valueInteger"] for i in items["domains"]["item"]}
+    assert domains == {"domains.pattern": 4, "domains.control": 2}
 
 
 def test_response_for_a_proxy_share(bank, proxy_share):
@@ -294,21 +308,22 @@ def test_response_for_a_proxy_share(bank, proxy_share):
     items = items_by_id(resource)
     assert items["last_use"]["text"].startswith("As far as you know, when did the person")
     assert items["time_spent"]["answer"][0]["valueCoding"]["display"] == "Some of their time"
-    [unknown] = items["amount"]["answer"]
+    [unknown] = items["gave_up"]["answer"]
     assert unknown["valueCoding"]["code"] == DONT_KNOW
     assert unknown["valueCoding"]["display"] == "I don't know"
     assert [a["valueCoding"]["code"] for a in items["mixing"]["answer"]] == ["alcohol", "opioids"]
     assert items["band"]["answer"][0]["valueCoding"]["display"].endswith("reasons for concern")
     assert [i["linkId"] for i in resource["item"]][:2] == ["respondent", "relationship"]
-    assert resource["item"][-1]["linkId"] == "band"
+    assert resource["item"][-1]["linkId"] == "domains"
 
 
 def test_response_for_an_assist_share(assist):
     raw = {"q1": "yes", "q2": "never", "q6": "recent", "q7": "no"}
     resource = exports.questionnaire_response(assist, make_share(assist, raw))
     QuestionnaireResponse.model_validate(resource)
-    assert [i["linkId"] for i in resource["item"]] == ["q1", "q2", "q6", "q7", "total", "band"]
-    assert resource["item"][-2]["answer"] == [{"valueInteger": 6}]
+    ids = [i["linkId"] for i in resource["item"]]
+    assert ids == ["q1", "q2", "q6", "q7", "total", "band", "score_band", "domains"]
+    assert items_by_id(resource)["total"]["answer"] == [{"valueInteger": 6}]  # no criteria list
 
 
 def test_ids_the_bank_no_longer_has_do_not_break_the_response(bank, self_share):
@@ -320,7 +335,7 @@ def test_ids_the_bank_no_longer_has_do_not_break_the_response(bank, self_share):
     assert items["frequency"]["answer"][0]["valueCoding"]["display"] == "fortnightly"
     assert items["removed"]["text"] == "removed"
     assert [a["valueCoding"]["display"] for a in items["removed"]["answer"]] == ["yes", "no"]
-    assert [i["linkId"] for i in resource["item"]][-3:] == ["removed", "total", "band"]
+    assert [i["linkId"] for i in resource["item"]][-6:] == ["removed", *SCORING]
     assert items["band"]["answer"][0]["valueCoding"]["display"] == "retired_band"
 
 
@@ -345,7 +360,7 @@ def test_a_time_without_a_timezone_is_taken_as_utc(bank, self_share, new_york):
 def test_response_items_follow_the_bank_not_the_stored_order(bank, self_share):
     share = dataclasses.replace(self_share, answers=dict(reversed(self_share.answers.items())))
     ids = [item["linkId"] for item in exports.questionnaire_response(bank, share)["item"]]
-    assert ids == [*self_share.answers, "total", "band"]
+    assert ids == [*self_share.answers, *SCORING]
     assert [r[8] for r in exports.csv_rows(bank, [share])[1:]] == list(self_share.answers)
 
 
@@ -364,12 +379,14 @@ def test_csv_has_one_row_per_answered_question(bank, self_share, proxy_share):
     by_reference = {(r[0], r[8]): dict(zip(HEADER, r, strict=True)) for r in rows[1:]}
     mixing = by_reference[("ABC-234", "mixing")]
     assert mixing["answer_ids"] == "alcohol|opioids"
-    assert mixing["answers"] == (
-        "Alcohol; Opioids, such as heroin, methadone, codeine, tramadol, oxycodone or fentanyl"
-    )
+    assert mixing["answers"] == ("Alcohol; Opioids, such as heroin, fentanyl or pain pills")
     assert mixing["mode"] == "other"
     assert mixing["flags"] == "|".join(proxy_share.flags)
-    assert {"mixing", "support_for_you"} <= set(mixing["flags"].split("|"))
+    assert {"mixing_opioids", "mixing_depressants", "support_for_you"} <= set(
+        mixing["flags"].split("|")
+    )
+    assert (mixing["score_band"], mixing["criteria"]) == ("some_signs", "1")
+    assert mixing["domain_scores"] == "pattern=4|control=1|risk=3"
     assert mixing["question"] == bank.by_id["mixing"].text.get("other")
     frequency = by_reference[("K7F-3QD", "frequency")]
     assert (frequency["answer_ids"], frequency["answers"]) == (
@@ -379,7 +396,7 @@ def test_csv_has_one_row_per_answered_question(bank, self_share, proxy_share):
     assert (frequency["score"], frequency["total"], frequency["band"]) == ("4", "6", "some_signs")
     assert frequency["completed"] == "2026-11-26T15:30:00+00:00"
     assert (frequency["bank"], frequency["bank_version"]) == (bank.id, bank.version)
-    amount = by_reference[("ABC-234", "amount")]
+    amount = by_reference[("ABC-234", "gave_up")]
     assert (amount["answer_ids"], amount["answers"], amount["score"]) == (
         DONT_KNOW,
         "I don't know",
@@ -405,7 +422,7 @@ def test_a_share_with_no_answers_still_has_a_row(bank, self_share):
         bank.version,
         "6",
     ]
-    assert rows[1][8:] == ["", "", "", "", ""]
+    assert rows[1][8:] == ["", "", "", "", "", "some_signs", "1", "pattern=4|control=2"]
 
 
 @pytest.mark.parametrize(
@@ -423,10 +440,10 @@ def test_other_cells_are_kept(cell):
 
 def test_csv_neutralises_ids_used_as_labels(bank, self_share):
     share = dataclasses.replace(
-        self_share, answers={**self_share.answers, "amount": ("=cmd",), "@removed": ("+x",)}
+        self_share, answers={**self_share.answers, "gave_up": ("=cmd",), "@removed": ("+x",)}
     )
     rows = exports.csv_rows(bank, [share])
-    amount = next(r for r in rows if r[8] == "amount")
+    amount = next(r for r in rows if r[8] == "gave_up")
     assert (amount[10], amount[11]) == ("'=cmd", "'=cmd")
     removed = next(r for r in rows if r[8] == "'@removed")
     assert (removed[9], removed[10], removed[11], removed[12]) == ("'@removed", "'+x", "'+x", "")

@@ -97,7 +97,7 @@ PROXY = {
     "contact": "daily",
     "frequency": "weekly",
     "time_spent": "dont_know",
-    "amount": "dont_know",
+    "gave_up": "dont_know",
     "mixing": ["dont_know"],
     "confidence": "fairly_sure",
 }

@@ -45,7 +45,7 @@ SELF = {
     "treatment": "also_outside",
     "frequency": "weekly",
     "time_spent": "a_lot",
-    "amount": "very_large",
+    "gave_up": "many",
     "tolerance": "much",
     "craving": "often",
     "more_than_intended": "always",
@@ -53,6 +53,7 @@ SELF = {
     "responsibilities": "monthly",
     "relationships": "often",
     "others_concern": "recent",
+    "hazardous": "more",
     "coping": "always",
     "alone": "often",
     "k_hole": "more",
@@ -60,6 +61,7 @@ SELF = {
     "urinary": ["pelvic_pain", "blood"],
     "abdominal": "severe",
     "memory": "a_lot",
+    "despite_harm": "yes",
     "self_harm": "sometimes",
 }
 PROXY = {
@@ -70,7 +72,8 @@ PROXY = {
     "treatment": "dont_know",
     "frequency": "daily",
     "time_spent": "most",
-    "amount": "large",
+    "gave_up": "some",
+    "hazardous": "once_twice",
     "mixing": ["ghb", "stimulants"],
     "urinary": ["urgency", "leaking"],
     "self_harm": "dont_know",
@@ -219,11 +222,12 @@ def test_a_whole_journey_logs_no_answer_code_token_password_or_cookie(app, logs)
         secrets |= {what: code, f"{what} without dash": code.replace("-", "")}
     secrets |= {f"cookie {i}": value for i, value in enumerate(sorted(cookies))}
     # Option and question ids that are ordinary words ("often", "alone") are looked for as whole
-    # words; the distinctive ones ("very_large", "pelvic_pain") anywhere, by being in both lists.
+    # words; the distinctive ones ("also_outside", "pelvic_pain") anywhere, by being in both lists.
     words = {f"answer {o}": o for o in chosen | chosen_other}
     words |= {f"question {q}": q for q in {*asked, *asked_other}}
     secrets |= {what: word for what, word in words.items() if "_" in word or len(word) >= 8}
-    assert {"very_large", "benzodiazepines", "pelvic_pain", "dont_know"} <= chosen | chosen_other
+    assert {"also_outside", "benzodiazepines", "pelvic_pain", "dont_know"} <= chosen | chosen_other
+    assert {"gave_up", "hazardous", "despite_harm"} <= {*asked, *asked_other}
     assert len(cookies) > 10  # session and answers cookies, each time they changed
 
     assert not logs.leaks(secrets, words), logs.lines()

@@ -66,7 +66,7 @@ def test_a_bank_without_proxy_mode_gets_no_dont_know(assist):
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ({**ALL_CLEAR, "amount": DONT_KNOW}, "not offered to 'self'"),
+        ({**ALL_CLEAR, "gave_up": DONT_KNOW}, "not offered to 'self'"),
         ({**PROXY, "self_harm": "rather_not_say"}, "not offered to 'other'"),
         ({**PROXY, "mixing": ["none", DONT_KNOW]}, "exclusive option stands alone"),
     ],
@@ -104,24 +104,30 @@ EVERYTHING_UNKNOWN = {
         (
             EVERYTHING_UNKNOWN,
             0,
-            "fewer_signs",
-            19,
-            {"talk_with_them", "emergency_signs", "support_for_you", "unsure"},
+            "not_enough",
+            20,
+            {"crisis_unsure", "talk_with_them", "emergency_signs", "support_for_you", "unsure"},
         ),
-        (
-            {**PROXY, "frequency": "weekly", "time_spent": DONT_KNOW, "amount": DONT_KNOW},
+        (  # 2 unknown of 16 scored questions: under a third, so the band stands
+            {**PROXY, "frequency": "weekly", "time_spent": DONT_KNOW, "gave_up": DONT_KNOW},
             4,
-            "fewer_signs",
+            "some_signs",
             2,
             {"talk_with_them", "emergency_signs", "support_for_you"},
         ),
         (
-            {**PROXY, "relationship": "child", "self_harm": "often", "urinary": ["blood"]},
+            {
+                **PROXY,
+                "relationship": "child",
+                "self_harm": "often",
+                "urinary": ["blood"],
+                "despite_harm": DONT_KNOW,
+            },
             4,
-            "fewer_signs",
-            0,
-            {"crisis", "see_doctor", "talk_with_them", "emergency_signs", "support_for_you"}
-            | {"young_person"},
+            "some_signs",
+            1,
+            {"crisis", "see_doctor", "bladder", "talk_with_them", "emergency_signs"}
+            | {"support_for_you", "young_person"},
         ),
     ],
 )
@@ -144,7 +150,8 @@ def test_proxy_scoring(bank, answers, total, band, unknown, flags):
     [
         ("no", "frequency", set()),
         ("also_outside", "frequency", {"outside_treatment"}),
-        ("as_directed", "treatment_signs", {"as_directed"}),
+        ("more_than_prescribed", "frequency", {"outside_treatment"}),
+        ("as_directed", "treatment_signs", set()),
     ],
 )
 def test_treatment_contexts(bank, mode, treatment, asked, flags):
@@ -160,9 +167,12 @@ def test_treatment_contexts(bank, mode, treatment, asked, flags):
     assert asked in asked_questions
     found = {f.id for f in result.flags}
     assert flags <= found
-    assert not ({"outside_treatment", "as_directed", "treatment_signs"} - flags) & found
+    assert not ({"outside_treatment", "treatment_signs"} - flags) & found
     if treatment == "as_directed":  # use as directed is not scored: no misuse questions asked
         assert result.total == 0 and "frequency" not in asked_questions
+        assert result.band.id == "as_directed"
+    else:
+        assert result.band.id == result.scored_band.id
 
 
 def test_unknown_treatment_is_screened_like_any_use(bank):

@@ -1,4 +1,4 @@
-"""The pure core (bank, conditions, flow, scoring, site, cli) works without Flask or SQLite."""
+"""The pure core (bank, conditions, flow, scoring, site, readability, cli) needs no Flask."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ CORE = (
     "screening.cli",
     "screening.shares",
     "screening.exports",
+    "screening.readability",
 )
 
 # Prints the web packages that were imported, as a JSON list.
@@ -66,7 +67,7 @@ print(len(bank.questions), result.total, result.band.id)
         + LOADED
     )
     first, loaded = run(code).splitlines()
-    assert first == "25 0 fewer_signs"
+    assert first == "27 0 never_used"
     assert json.loads(loaded) == []
 
 

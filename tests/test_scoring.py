@@ -10,11 +10,11 @@ from screening.scoring import score
 
 # ALL_CLEAR (conftest): used once or twice in the past 3 months, and no other sign: total 2.
 
-# Every answer at its highest score: 56.
+# Every answer at its highest score: 54 (mixing is capped at 3, urinary at 4).
 HIGHEST = {
     **ALL_CLEAR,
     "frequency": "daily",
-    "amount": "very_large",
+    "gave_up": "many",
     "tolerance": "much",
     "craving": "always",
     "more_than_intended": "always",
@@ -23,6 +23,7 @@ HIGHEST = {
     "responsibilities": "weekly",
     "relationships": "often",
     "others_concern": "recent",
+    "hazardous": "more",
     "coping": "always",
     "alone": "always",
     "k_hole": "more",
@@ -30,20 +31,23 @@ HIGHEST = {
     "urinary": ["urgency", "pain", "pelvic_pain", "leaking", "blood"],
     "abdominal": "severe",
     "memory": "a_lot",
+    "despite_harm": "yes",
 }
 
 # Weekly use (4) with a few mild signs: 4 + 1 + 1 + 1 + 1 + 1 = 9.
 
-# Daily (6) + very_large (3) + much (2) + always (3) + recent (3) + often (2) = 19.
+# Daily (6) + k-hole (2) + alone always (3) + coping always (3) + mixing capped (3) + tolerance
+# (2) = 19, with one criterion (tolerance): points alone, no lift.
 NINETEEN = {
     **ALL_CLEAR,
     "frequency": "daily",
     "time_spent": "little",
-    "amount": "very_large",
+    "k_hole": "more",
+    "alone": "always",
+    "coping": "always",
+    "despite_harm": "no",
+    "mixing": ["ghb", "stimulants", "alcohol"],
     "tolerance": "much",
-    "craving": "always",
-    "cut_down": "recent",
-    "more_than_intended": "often",
 }
 
 AS_DIRECTED = {
@@ -52,73 +56,130 @@ AS_DIRECTED = {
     "treatment": "as_directed",
     "self_harm": "no",
 }
+MIXING = ("mixing_depressants", "alone")
 
 SHIPPED = [
     ("never used", {"respondent": "self", "last_use": "never", "self_harm": "no"}, 0,
-     "fewer_signs", {"no_recent_use"}),
-    ("over a year ago", {"respondent": "self", "last_use": "over_year", "self_harm": "no"}, 0,
-     "fewer_signs", {"no_recent_use"}),
-    ("as directed", {**AS_DIRECTED, "treatment_signs": ["none"]}, 0, "fewer_signs",
-     {"as_directed"}),
+     "never_used", "fewer_signs", set()),
+    ("over a year ago",
+     {"respondent": "self", "last_use": "over_year", "urinary": ["none"], "abdominal": "no",
+      "self_harm": "no"}, 0, "no_recent_use", "fewer_signs", set()),
+    ("as directed", {**AS_DIRECTED, "treatment_signs": ["none"]}, 0, "as_directed",
+     "fewer_signs", set()),
     ("as directed, wants more", {**AS_DIRECTED, "treatment_signs": ["want_more"]}, 0,
-     "fewer_signs", {"as_directed", "treatment_signs"}),
-    ("as directed, urinary", {**AS_DIRECTED, "treatment_signs": ["urinary"]}, 0, "fewer_signs",
-     {"as_directed", "see_doctor"}),
-    ("once or twice", ALL_CLEAR, 2, "fewer_signs", set()),
+     "as_directed", "fewer_signs", {"treatment_signs"}),
+    ("as directed, urinary pain", {**AS_DIRECTED, "treatment_signs": ["urinary_pain"]}, 0,
+     "as_directed", "fewer_signs", {"see_doctor"}),
+    ("as directed, passing urine often", {**AS_DIRECTED, "treatment_signs": ["urinary_often"]},
+     0, "as_directed", "fewer_signs", {"treatment_signs"}),
+    ("once or twice", ALL_CLEAR, 2, "fewer_signs", "fewer_signs", set()),
+    ("monthly", {**ALL_CLEAR, "frequency": "monthly"}, 3, "fewer_signs", "fewer_signs", set()),
     ("past year, no frequency question",
      {k: v for k, v in ALL_CLEAR.items() if k != "frequency"} | {"last_use": "past_year"}, 0,
-     "fewer_signs", set()),
+     "fewer_signs", "fewer_signs", set()),
     ("also outside treatment", {**ALL_CLEAR, "treatment": "also_outside"}, 2, "fewer_signs",
-     {"outside_treatment"}),
-    ("weekly", WEEKLY, 9, "some_signs", set()),
-    ("highest", HIGHEST, 56, "many_signs",
-     {"see_doctor", "mixing", "alone", "k_hole", "bladder", "memory", "coping"}),
-    ("top of fewer", {**ALL_CLEAR, "amount": "large"}, 4, "fewer_signs", set()),
-    ("bottom of some", {**ALL_CLEAR, "amount": "large", "tolerance": "somewhat"}, 5, "some_signs",
+     "fewer_signs", {"outside_treatment"}),
+    ("more than prescribed", {**ALL_CLEAR, "treatment": "more_than_prescribed"}, 2,
+     "fewer_signs", "fewer_signs", {"outside_treatment"}),
+    ("weekly", WEEKLY, 9, "some_signs", "some_signs", set()),
+    ("weekly on its own", {**ALL_CLEAR, "frequency": "weekly", "time_spent": "little"}, 4,
+     "some_signs", "some_signs", set()),
+    ("highest", HIGHEST, 54, "many_signs", "many_signs",
+     {"see_doctor", "hard_to_control", "mixing_opioids", "mixing_depressants", "mixing_stimulants",
+      "alone", "k_hole", "bladder", "k_cramps", "memory", "coping"}),
+    ("top of fewer", {**ALL_CLEAR, "k_hole": "once_twice"}, 3, "fewer_signs", "fewer_signs",
+     {"k_hole"}),
+    ("an ASSIST sign lifts fewer to some", {**ALL_CLEAR, "craving": "sometimes"}, 3,
+     "some_signs", "some_signs", set()),
+    ("bottom of some", {**ALL_CLEAR, "k_hole": "more"}, 4, "some_signs", "some_signs",
+     {"k_hole"}),
+    ("top of some", NINETEEN, 19, "some_signs", "some_signs",
+     {"mixing_depressants", "mixing_stimulants", "alone", "k_hole", "coping"}),
+    ("bottom of many", {**NINETEEN, "hazardous": "once_twice"}, 20, "many_signs", "many_signs",
+     {"mixing_depressants", "mixing_stimulants", "alone", "k_hole", "coping"}),
+    ("four criteria lift to many",
+     {**ALL_CLEAR, "tolerance": "somewhat", "gave_up": "some", "hazardous": "once_twice",
+      "relationships": "sometimes"}, 6, "many_signs", "many_signs", set()),
+    ("three control signs", {**ALL_CLEAR, "tolerance": "somewhat", "craving": "sometimes",
+     "more_than_intended": "sometimes"}, 5, "some_signs", "some_signs", {"hard_to_control"}),
+    ("self-harm sometimes", {**ALL_CLEAR, "self_harm": "sometimes"}, 2, "crisis_first",
+     "fewer_signs", {"crisis"}),
+    ("self-harm often", {**ALL_CLEAR, "self_harm": "often"}, 2, "crisis_first", "fewer_signs",
+     {"crisis"}),
+    ("self-harm with some signs keeps its band", {**WEEKLY, "self_harm": "often"}, 9,
+     "some_signs", "some_signs", {"crisis"}),
+    ("rather not say", {**ALL_CLEAR, "self_harm": "rather_not_say"}, 2, "crisis_first",
+     "fewer_signs", {"crisis_unsure"}),
+    ("blood in urine", {**ALL_CLEAR, "urinary": ["blood"], "despite_harm": "no"}, 4,
+     "some_signs", "some_signs", {"see_doctor", "bladder"}),
+    ("urinary pain", {**ALL_CLEAR, "urinary": ["pain"], "despite_harm": "no"}, 3, "some_signs",
+     "some_signs", {"see_doctor", "bladder"}),
+    ("urinary urgency", {**ALL_CLEAR, "urinary": ["urgency"], "despite_harm": "no"}, 3,
+     "some_signs", "some_signs", {"bladder"}),
+    ("severe cramps", {**ALL_CLEAR, "abdominal": "severe", "despite_harm": "yes"}, 7,
+     "some_signs", "some_signs", {"see_doctor", "k_cramps"}),
+    ("mixing alcohol", {**ALL_CLEAR, "mixing": ["alcohol"]}, 3, "fewer_signs", "fewer_signs",
+     {"mixing_depressants"}),
+    ("mixing benzodiazepines", {**ALL_CLEAR, "mixing": ["benzodiazepines"]}, 4, "some_signs",
+     "some_signs", {"mixing_depressants"}),
+    ("mixing opioids", {**ALL_CLEAR, "mixing": ["opioids"]}, 4, "some_signs", "some_signs",
+     {"mixing_opioids"}),
+    ("mixing stimulants only", {**ALL_CLEAR, "mixing": ["stimulants"]}, 3, "fewer_signs",
+     "fewer_signs", {"mixing_stimulants"}),
+    ("alone sometimes", {**ALL_CLEAR, "alone": "sometimes"}, 3, "fewer_signs", "fewer_signs",
      set()),
-    ("top of some", NINETEEN, 19, "some_signs", set()),
-    ("bottom of many", {**NINETEEN, "memory": "a_little"}, 20, "many_signs", {"memory"}),
-    ("self-harm sometimes", {**ALL_CLEAR, "self_harm": "sometimes"}, 2, "fewer_signs", {"crisis"}),
-    ("self-harm often", {**ALL_CLEAR, "self_harm": "often"}, 2, "fewer_signs", {"crisis"}),
-    ("rather not say", {**ALL_CLEAR, "self_harm": "rather_not_say"}, 2, "fewer_signs",
-     {"rather_not_say"}),
-    ("blood in urine", {**ALL_CLEAR, "urinary": ["blood"]}, 4, "fewer_signs", {"see_doctor"}),
-    ("urinary pain", {**ALL_CLEAR, "urinary": ["pain"]}, 3, "fewer_signs", {"bladder"}),
-    ("severe cramps", {**ALL_CLEAR, "abdominal": "severe"}, 5, "some_signs", {"see_doctor"}),
-    ("mixing alcohol", {**ALL_CLEAR, "mixing": ["alcohol"]}, 3, "fewer_signs", {"mixing"}),
-    ("mixing stimulants only", {**ALL_CLEAR, "mixing": ["stimulants"]}, 3, "fewer_signs", set()),
+    ("alone sometimes, with a depressant", {**ALL_CLEAR, "alone": "sometimes",
+     "mixing": ["alcohol"]}, 4, "some_signs", "some_signs", set(MIXING)),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("answers", "total", "band", "flags"), [c[1:] for c in SHIPPED], ids=[c[0] for c in SHIPPED]
+    ("answers", "total", "band", "score_band", "flags"),
+    [c[1:] for c in SHIPPED],
+    ids=[c[0] for c in SHIPPED],
 )
-def test_shipped_scoring(bank, answers, total, band, flags):
+def test_shipped_scoring(bank, answers, total, band, score_band, flags):
     result = score(bank, as_sets(answers))
     assert result.total == total
     assert result.band.id == band
+    assert result.scored_band.id == score_band
     assert {f.id for f in result.flags} == flags
 
 
+PROXY_UNSURE = {
+    **ALL_CLEAR,
+    "respondent": "other",
+    "relationship": "friend",
+    "contact": "rarely",
+    "treatment": "also_outside",
+    "confidence": "fairly_sure",
+}
+
+
 def test_flags_sort_urgent_then_advice_then_info(bank):
-    answers = {**AS_DIRECTED, "treatment_signs": ["want_more", "urinary"], "self_harm": "often"}
+    answers = {**PROXY_UNSURE, "urinary": ["blood"], "despite_harm": "no", "self_harm": "often"}
     result = score(bank, as_sets(answers))
     assert [f.id for f in result.flags] == [
         "crisis",
+        "crisis_treatment",
         "see_doctor",
-        "treatment_signs",
-        "as_directed",
+        "bladder",
+        "outside_treatment",
+        "talk_with_them",
+        "emergency_signs",
+        "support_for_you",
+        "unsure",
     ]
-    assert [f.id for f in result.flags_at("urgent")] == ["crisis", "see_doctor"]
+    assert [f.id for f in result.flags_at("urgent")] == ["crisis", "crisis_treatment", "see_doctor"]
 
 
 def test_flags_sort_by_level_not_by_bank_order(bank):
     # The shipped bank already lists its flags urgent first: reverse them to see the sorting.
     reversed_flags = bank.model_copy(update={"flags": tuple(reversed(bank.flags))})
-    answers = {**AS_DIRECTED, "treatment_signs": ["want_more", "urinary"], "self_harm": "often"}
+    answers = {**PROXY_UNSURE, "urinary": ["blood"], "despite_harm": "no", "self_harm": "often"}
     result = score(reversed_flags, as_sets(answers))
-    expected = ["see_doctor", "crisis", "treatment_signs", "as_directed"]
-    assert [f.id for f in result.flags] == expected
+    assert [f.id for f in result.flags][:3] == ["see_doctor", "crisis_treatment", "crisis"]
+    assert result.flags[-1].id == "unsure"
 
 
 def test_crisis_comes_first_for_a_heavy_user(bank):
@@ -137,7 +198,7 @@ def test_stale_answers_are_not_counted(bank):
         "last_use": "never",
         "self_harm": "no",
         "frequency": "daily",
-        "amount": "very_large",
+        "gave_up": "many",
     }
     result = score(bank, as_sets(stale))
     assert result.total == 0
@@ -153,7 +214,8 @@ def test_stale_answers_raise_no_flags(bank):
         "urinary": ["blood"],
     }
     result = score(bank, as_sets(stale))
-    assert [f.id for f in result.flags] == ["as_directed"]
+    assert result.flags == ()
+    assert result.band.id == "as_directed"
     assert result.total == 0
 
 
@@ -169,16 +231,17 @@ def test_time_spent_not_counted_below_weekly_use(bank):
 def test_findings_by_domain(bank):
     result = score(bank, as_sets(WEEKLY))
     findings = {f.domain.id: f for f in result.findings}
-    assert {d: f.score for d, f in findings.items()} == {"pattern": 6, "control": 2, "risk": 1}
-    assert [f.domain.id for f in result.findings] == ["pattern", "control", "risk"]
-    assert [c.question.id for c in findings["pattern"].answers] == [
-        "frequency",
-        "amount",
-        "tolerance",
-    ]
+    assert {d: f.score for d, f in findings.items()} == {
+        "pattern": 4,
+        "control": 2,
+        "daily_life": 2,
+        "risk": 1,
+    }
+    assert [f.domain.id for f in result.findings] == ["pattern", "control", "daily_life", "risk"]
+    assert [c.question.id for c in findings["pattern"].answers] == ["frequency"]
     assert [c.question.id for c in findings["control"].answers] == ["craving", "time_spent"]
-    assert findings["pattern"].highest == 6 + 3 + 2
-    assert findings["risk"].highest == 3 + 3 + 2 + 6
+    assert findings["pattern"].highest == 6 + 2  # frequency, tolerance
+    assert findings["risk"].highest == 2 + 3 + 3 + 2 + 3  # hazardous ... mixing (capped)
 
 
 def test_counted_lists_every_applicable_answer(bank):
@@ -188,8 +251,8 @@ def test_counted_lists_every_applicable_answer(bank):
     ]
     points = {c.question.id: c.score for c in result.counted}
     assert points["frequency"] == 4 and points["last_use"] == 0
-    mixing = next(c for c in result.counted if c.question.id == "mixing")
-    assert [o.id for o in mixing.options] == ["stimulants"]
+    alone = next(c for c in result.counted if c.question.id == "alone")
+    assert [o.id for o in alone.options] == ["sometimes"]
     assert sum(points.values()) == result.total
 
 
@@ -198,6 +261,29 @@ def test_multiple_question_sums_its_options(bank):
     urinary = next(c for c in result.counted if c.question.id == "urinary")
     assert urinary.score == 3
     assert result.total == 5
+
+
+@pytest.mark.parametrize(
+    ("mixing", "points"),
+    [
+        (["stimulants"], 1),
+        (["alcohol", "stimulants"], 2),
+        (["ghb"], 2),  # GHB, opioids and benzodiazepines weigh more than stimulants
+        (["ghb", "opioids"], 3),  # 4, capped at 3
+        (["alcohol", "benzodiazepines", "opioids", "gabapentinoids", "ghb", "stimulants"], 3),
+    ],
+)
+def test_mixing_is_weighted_by_risk_and_capped(bank, mixing, points):
+    result = score(bank, as_sets({**ALL_CLEAR, "mixing": mixing}))
+    assert next(c.score for c in result.counted if c.question.id == "mixing") == points
+    assert bank.by_id["mixing"].score_range == (0, 3)
+
+
+def test_criteria_are_counted_on_the_path_taken(bank):
+    result = score(bank, as_sets(WEEKLY))
+    assert (result.criteria, result.criteria_asked) == (2, 9)  # craving, time spent; no harm asked
+    as_directed = score(bank, as_sets({**AS_DIRECTED, "treatment_signs": ["none"]}))
+    assert (as_directed.criteria, as_directed.criteria_asked) == (0, 0)
 
 
 # --- WHO ASSIST v3.1, hallucinogens ------------------------------------------------------------

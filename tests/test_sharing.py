@@ -56,6 +56,9 @@ SHARE_COLUMNS = {
     "flags",
     "answers",
     "name",
+    "score_band",
+    "criteria",
+    "domains",
 }
 FLAGGED = in_bank_order(
     {**ALL_CLEAR, "frequency": "weekly", "time_spent": "some", "mixing": ["alcohol"]}
@@ -194,7 +197,7 @@ def test_sharing_stores_one_row_with_the_scored_answers_and_nothing_identifying(
     }
     assert row["total"] == scoring.total
     assert row["band"] == scoring.band.id
-    assert json.loads(row["flags"]) == [f.id for f in scoring.flags] == ["mixing"]
+    assert json.loads(row["flags"]) == [f.id for f in scoring.flags] == ["mixing_depressants"]
     assert row["mode"] == "self"
     assert (row["bank_id"], row["bank_version"]) == (bank().id, bank().version)
     assert (row["clinician_id"], row["link_id"]) == (amira.id, link.id)

@@ -10,7 +10,14 @@ from helpers import ALL_CLEAR, csrf_token
 
 from screening.bank import DONT_KNOW
 
-FULL_PATH = {"frequency": "weekly", "time_spent": "some"}  # a path through every shared question
+# A path through every question both modes share: weekly use asks `time_spent`, and using to
+# cope sometimes asks `despite_harm`. (`treatment_signs` is only for treatment as directed.)
+FULL_PATH = {
+    "frequency": "weekly",
+    "time_spent": "some",
+    "coping": "sometimes",
+    "despite_harm": "no",
+}
 PROXY = {
     **ALL_CLEAR,
     **FULL_PATH,
@@ -52,7 +59,7 @@ def walk(client, bank, answers: dict, mode: str) -> list[str]:
 def test_every_question_answerable_in_each_mode(client, bank, mode):
     answers = PROXY if mode == "other" else {**ALL_CLEAR, **FULL_PATH}
     asked = walk(client, bank, answers, mode)
-    expected = 24 if mode == "other" else 21
+    expected = 26 if mode == "other" else 23
     assert len(asked) == expected
     assert client.get("/result").status_code == 200
 
@@ -71,7 +78,8 @@ def test_proxy_with_every_answer_unknown(client, bank):
     unknown = len(asked) - 4  # all but the questions about the respondent
     assert f"You answered 'I don't know' to {unknown} of the {unknown}" in html.unescape(page)
     assert "the less this result can tell you" in html.unescape(page)
-    assert "You are not sure what is happening" in page
+    assert "There is not enough to go on to say more" in page
+    assert "You are not sure of what is going on" in html.unescape(page)
 
 
 def test_proxy_result_is_framed_as_concern_and_helps_the_family_member(client, bank):
@@ -84,8 +92,13 @@ def test_proxy_result_is_framed_as_concern_and_helps_the_family_member(client, b
     assert "Nar-Anon Family Groups" in page and "SMART Recovery Family &amp; Friends" in (
         client.get("/result").text
     )
-    assert "You answered 'I don't know' to 0 of the 20" in page
+    assert "Answers you didn't know" not in page  # shown only when some answers were unknown
+    assert "You answered 'I don't know'" not in page
     assert "This check is about your level of concern" in page
+    # Every help resource of the region, family support too, each once: with a flag or in the list.
+    names = [html.unescape(n) for n in re.findall(r'"contact__name">([^<]+)<', page)]
+    region = client.application.extensions["screening"].region
+    assert sorted(names) == sorted(r.name for r in region.resources)
 
 
 def test_self_result_has_no_proxy_sections(client, bank):
@@ -94,6 +107,7 @@ def test_self_result_has_no_proxy_sections(client, bank):
     assert "Your answers suggest some signs of risk" in page
     for section in ("How to talk with the person", "Support for you", "'I don't know'"):
         assert section not in page
+    assert "Nar-Anon Family Groups" not in page  # support for family and friends only in 'other'
 
 
 def test_proxy_crisis_comes_first_and_speaks_to_the_family_member(client, bank):
@@ -118,9 +132,12 @@ def test_changing_whose_use_it_is_asks_the_new_questions(client, bank):
 def test_every_help_listed_with_advice_can_be_reached(client, bank):
     walk(client, bank, PROXY, "other")
     page = client.get("/result").text
-    support = page[
-        page.index("Support for you") : page.index("</section>", page.index("Support for you"))
-    ]
-    for name, link in re.findall(r"<li>([^<:]+):\s*<a href=\"([^\"]+)\"", support):
-        assert link.startswith(("tel:", "https://")), name
-    assert len(re.findall(r"<li>", support)) == len(re.findall(r"<li>[^<:]+:\s*<a ", support)) == 4
+    start = page.index('aria-labelledby="flag-support_for_you"')
+    support = page[start : page.index("</section>", start)]
+    contacts = support.split('<div class="contact">')[1:]
+    names = [html.unescape(re.search(r'"contact__name">([^<]+)<', c).group(1)) for c in contacts]
+    family = client.application.extensions["screening"].region.tagged("family")
+    assert names == [r.name for r in family] and len(names) == 4
+    for name, contact in zip(names, contacts, strict=True):
+        links = re.findall(r'<a href="([^"]+)"', contact)
+        assert links and all(link.startswith(("tel:", "sms:", "https://")) for link in links), name

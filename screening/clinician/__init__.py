@@ -32,9 +32,11 @@ def _wording(text: Text | None, share: Share) -> str:
     return text.get(share.mode, content().bank.language) if text else ""
 
 
-def band_title(share: Share) -> str:
-    band = next((b for b in content().bank.bands if b.id == share.band), None)
-    return _wording(band.clinical or band.title, share) if band else share.band
+def band_title(share: Share, band_id: str | None = None) -> str:
+    """A band's clinical label (the band shown to the person unless another id is given)."""
+    band_id = band_id or share.band
+    band = content().bank.band(band_id)
+    return _wording(band.clinical or band.title, share) if band else band_id
 
 
 def flag_titles(share: Share) -> list[str]:

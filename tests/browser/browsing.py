@@ -36,7 +36,7 @@ MANY_SIGNS_IN_CRISIS = {
     **ALL_CLEAR,
     "frequency": "daily",
     "time_spent": "most",
-    "amount": "very_large",
+    "gave_up": "many",
     "craving": "always",
     "more_than_intended": "often",
     "cut_down": "recent",
@@ -58,13 +58,13 @@ AS_DIRECTED = {
 NEVER = {"respondent": "self", "last_use": "never", "self_harm": "no"}
 SELF = {"respondent": "self"}
 PROXY_START = {"respondent": "other", "relationship": "child", "contact": "weekly"}
-PROXY = {**WEEKLY, **PROXY_START, "amount": "dont_know", "confidence": "fairly_sure"}
+PROXY = {**WEEKLY, **PROXY_START, "gave_up": "dont_know", "confidence": "fairly_sure"}
 PROXY_CRISIS_UNKNOWN = {
     **PROXY_START,
     "last_use": "dont_know",
     "treatment": "dont_know",
     "frequency": "dont_know",
-    **{q: "dont_know" for q in ("amount", "tolerance", "craving", "more_than_intended")},
+    **{q: "dont_know" for q in ("gave_up", "tolerance", "craving", "more_than_intended")},
     **{q: "dont_know" for q in ("cut_down", "responsibilities", "relationships")},
     **{q: "dont_know" for q in ("others_concern", "coping", "alone", "k_hole", "abdominal")},
     "mixing": ["alcohol"],
