@@ -20,6 +20,8 @@ _ITEM_NAMES = {
     "domains": "domain",
     "bands": "band",
     "flags": "flag",
+    "steps": "step",
+    "hints": "hint",
     "resources": "resource",
 }
 

@@ -3,3 +3,8 @@ document.querySelectorAll("[data-print]").forEach(function (button) {
   button.hidden = false;
   button.addEventListener("click", function () { window.print(); });
 });
+
+// Printing shows what the closed <details> hold (the stylesheet does the same where it can).
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details").forEach(function (details) { details.open = true; });
+});

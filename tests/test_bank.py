@@ -164,6 +164,8 @@ HIGH = "  - id: high\n    min: 2\n"
 DOMAIN = "    domain: main\n    text: Second?"
 OPTION_B = "      - id: b\n        label: B\n        score: 2\n"
 OPTION_YES = '      - id: "yes"\n        label: "Yes"\n        score: 1\n'
+ODD = "  - id: odd  # <-\n"
+RULE = '    when:\n      question: first\n      in: ["yes"]\n'
 
 ERRORS = [
     ("duplicate question", [("  - id: second\n", "  - id: first  # <-\n")],
@@ -217,6 +219,55 @@ ERRORS = [
      [("result_note: Note.\n", "result_note: Note.\nmodes: [self, other]\n"),
       ("    text: Second?", "    text: {self: Second}  # <-")],
      "question 'second', text", "no wording for mode 'other'"),
+    ("cap on a single question", [("    text: First?\n", "    text: First?\n    cap: 1  # <-\n")],
+     "question 'first', cap", "only a 'multiple' question has a cap"),
+    ("skip rule counting points",
+     [(SHOW_IF, "    show_if:  # <-\n      scored: [first]\n      at_least: 1\n")],
+     "question 'second', show_if", "a skip rule cannot count points"),
+    ("count of an unknown question",
+     [(WHEN, "    when:  # <-\n      scored: [second, third]\n      at_least: 1\n")],
+     "flag 'flag_a', when", "refers to unknown question 'third'"),
+    ("count above its list",
+     [(WHEN, "    when:  # <-\n      scored: [second]\n      at_least: 2\n")],
+     "flag 'flag_a', when", "at_least 2 is more than the questions listed"),
+    ("rule band without a rule", [("flags:\n", f"{ODD}    title: Odd\n    body: Odd.\nflags:\n")],
+     "band 'odd'", "a band needs min (a score band), or one of when and unknown: true"),
+    ("rule band with two rules",
+     [("flags:\n", f"{ODD}    unknown: true\n{RULE}    title: Odd\n    body: Odd.\nflags:\n")],
+     "band 'odd'", "a band needs min (a score band), or one of when and unknown: true"),
+    ("rule band instead of a rule band",
+     [("flags:\n", f"  - id: odd\n{RULE}    instead_of: [odd]  # <-\n    title: O\n    body: O.\n"
+       "flags:\n")],
+     "band 'odd', instead_of", "'odd' is not a score band"),
+    ("unknown band in a one-mode bank",
+     [("flags:\n", "  - id: odd\n    unknown: true  # <-\n    title: O\n    body: O.\nflags:\n")],
+     "band 'odd', unknown", "'I don't know' is offered only in the other mode"),
+    ("lift to a rule band",
+     [("flags:\n", f"  - id: odd\n{RULE}    lift_if:  # <-\n      scored: [first]\n"
+       "      at_least: 1\n    title: O\n    body: O.\nflags:\n")],
+     "band 'odd', lift_if", "only a score band (with min) can be lifted to"),
+    ("score band with a rule",
+     [(HIGH, f"  - id: high  # <-\n    min: 2\n{RULE}")],
+     "band 'high'", "a score band (with min) takes no when, unknown or instead_of"),
+    ("step with an unknown band",
+     [("flags:\n", "steps:\n  - id: go\n    bands: [nope]  # <-\n    text: Go.\nflags:\n")],
+     "step 'go', bands", "unknown band 'nope'"),
+    ("hint for an unknown question",
+     [("flags:\n", "hints:\n  - when:\n      question: first\n      in: [\"yes\"]\n"
+       "    questions: [zeroth]  # <-\n    text: Hint.\nflags:\n")],
+     "hint 1, questions", "unknown question 'zeroth'"),
+    ("criteria of an unknown question", [("result_note: Note.\n",
+     "result_note: Note.\ncriteria: [first, zeroth]  # <-\n")],
+     "criteria", "unknown question 'zeroth'"),
+    ("a placeholder no region fills", [("    text: Second?", "    text: Call {nobody}  # <-")],
+     "question 'second', text", "{nobody} is not a term of region"),
+    ("a service of one region only", [("    text: Second?", "    text: Ask your GP?  # <-")],
+     "question 'second', text", "names 'GP', which is only in region 'uk'"),
+    ("a US number in a bank shown in the UK",
+     [("    text: Second?", "    text: Call 911?  # <-")],
+     "question 'second', text", "names '911', which is only in region 'us'"),
+    ("an unknown region", [("result_note: Note.\n", "result_note: Note.\nregions: [mars]  # <-\n")],
+     "regions", "unknown region 'mars'"),
     ("invalid YAML", [("    text: Second?", "    text: Second: oops  # <-")],
      None, "not valid YAML"),
 ]  # fmt: skip
@@ -235,6 +286,31 @@ def test_bank_error_names_file_line_and_item(tmp_path, changes, at, message):
         assert f": {at}: " in matching[0]
     assert str(error).startswith(f"{path}: ")
     assert matching[0] in str(error)
+
+
+def test_a_bank_for_one_region_may_name_its_services(tmp_path):
+    text = edited(
+        ("result_note: Note.\n", "result_note: Note.\nregions: [uk]\n"),
+        ("    text: Second?", "    text: Ask your GP, or call {emergency}?"),
+    )
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_bank(path).regions == ("uk",)
+
+
+def test_a_rule_band_and_a_lift_load(tmp_path):
+    text = edited(
+        (HIGH, f"{HIGH}    lift_if:\n      scored: [first]\n      at_least: 1\n"),
+        (
+            "flags:\n",
+            f"  - id: odd\n{RULE}    instead_of: [low]\n    title: O\n    body: O.\nflags:\n",
+        ),
+    )
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    bank = load_bank(path)
+    assert [b.id for b in bank.score_bands] == ["low", "high"]
+    assert [b.id for b in bank.rule_bands] == ["odd"]
 
 
 def test_bank_that_does_not_exist(tmp_path):

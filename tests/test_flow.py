@@ -77,6 +77,26 @@ EVALUATIONS = [
 ]
 
 
+# `scored`: how many of the questions gave points; unreached questions might still.
+TWO_OF_THREE = {"scored": ["a", "b", "c"], "at_least": 2}
+COUNTS = [
+    (TWO_OF_THREE, {}, {}, None),
+    (TWO_OF_THREE, {"a": {"x"}, "b": {"z"}}, {"a": 1, "b": 2}, True),
+    (TWO_OF_THREE, {"a": {"x"}, "b": {"z"}}, {"a": 1}, None),  # c may still score
+    (TWO_OF_THREE, {"a": {"x"}, "b": {"z"}, "c": {"w"}}, {"a": 1}, False),
+    (TWO_OF_THREE, {"a": set(), "b": set()}, {}, False),  # skipped questions score nothing
+    (TWO_OF_THREE, {"a": {"x"}, "b": {"z"}, "c": {"w"}}, {"a": 1, "b": 0, "c": 3}, True),
+    ({"all": [TWO_OF_THREE, A_IN]}, {"a": {"x"}, "b": {"z"}}, {"a": 1, "b": 1}, True),
+]
+
+
+@pytest.mark.parametrize(("raw", "answers", "points", "expected"), COUNTS)
+def test_scored_count_evaluation(raw, answers, points, expected):
+    condition = CONDITION.validate_python(raw)
+    frozen = {q: frozenset(v) for q, v in answers.items()}
+    assert condition.evaluate(frozen, points) is expected
+
+
 @pytest.mark.parametrize(("raw", "answers", "expected"), EVALUATIONS)
 def test_condition_evaluation(raw, answers, expected):
     condition = CONDITION.validate_python(raw)
@@ -91,6 +111,8 @@ def test_condition_evaluation(raw, answers, expected):
         ({"question": "a", "in": ["x"], "not_in": ["y"]}, "give exactly one of in, not_in"),
         ({"question": "a", "is": ["x"]}, "unknown key 'is'"),
         ({"all": []}, "at least 1 item"),
+        ({"scored": [], "at_least": 1}, "at least 1 item"),
+        ({"scored": ["a"], "at_least": 0}, "greater than or equal to 1"),
     ],
 )
 def test_condition_rejects(raw, message):
