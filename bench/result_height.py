@@ -28,7 +28,11 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 
 def main() -> None:
+    import logging
+
     from playwright.sync_api import sync_playwright
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request lines among the figures
 
     folder = Path(tempfile.mkdtemp())
     app = create_app(

@@ -132,8 +132,8 @@ def test_changing_whose_use_it_is_asks_the_new_questions(client, bank):
 def test_every_help_listed_with_advice_can_be_reached(client, bank):
     walk(client, bank, PROXY, "other")
     page = client.get("/result").text
-    start = page.index('aria-labelledby="flag-support_for_you"')
-    support = page[start : page.index("</section>", start)]
+    start = page.index('id="flag-support_for_you"')
+    support = page[start : page.index("</details>", start)]
     contacts = support.split('<div class="contact">')[1:]
     names = [html.unescape(re.search(r'"contact__name">([^<]+)<', c).group(1)) for c in contacts]
     family = client.application.extensions["screening"].region.tagged("family")
