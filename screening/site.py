@@ -49,6 +49,7 @@ class Resource(Contact):
     id: Id
     name: Line
     tags: tuple[Literal[HELP_TAGS], ...] = ()  # type: ignore[valid-type]
+    listed: bool = True  # False: shown only with a flag that asks for it (e.g. naloxone)
 
 
 class Region(Model):
@@ -90,7 +91,9 @@ def place_help(region: Region, flags: tuple[Flag, ...], mode: str) -> HelpPlan:
         )
         shown.update(r.id for r in mine)
         by_flag[flag.id] = mine
-    rest = tuple(r for r in region.resources if r.id not in shown and region.for_mode(r, mode))
+    rest = tuple(
+        r for r in region.resources if r.listed and r.id not in shown and region.for_mode(r, mode)
+    )
     return HelpPlan(by_flag, rest)
 
 
