@@ -593,6 +593,28 @@ def test_a_result_shows_every_answer_the_thresholds_flags_and_bank_version(app, 
     assert f'<dd class="summary__value">{result.total}</dd>' in page
 
 
+def test_a_result_shows_the_band_of_the_total_criteria_and_domain_scores(app, amira):
+    # Low scores and thoughts of self-harm: the person saw no "fewer signs" headline; the
+    # clinician sees what they saw, the band of the total, and the scoring behind it.
+    link = add_link(app, amira.id)
+    answers = in_bank_order({**ALL_CLEAR, "craving": "sometimes", "self_harm": "often"})
+    _, row = shared_through(app, f"/r/{link.token}", answers)
+    assert (row["band"], row["score_band"], row["criteria"]) == ("some_signs", None, 1)
+    _, low = shared_through(app, f"/r/{link.token}", {**ALL_CLEAR, "self_harm": "often"})
+    assert (low["band"], low["score_band"], low["criteria"]) == ("crisis_first", "fewer_signs", 0)
+    assert json.loads(low["domains"]) == {"pattern": 2}
+    page = html.unescape(signed_in(app).get(f"/clinician/results/{reference(low)}").text)
+    assert "Fewer signs (0–3), shown without reassurance after a self-harm answer" in page
+    assert 'Group of the total</dt><dd class="summary__value">Fewer signs (0–3)' in page
+    assert 'DSM-5-style criteria with points</dt><dd class="summary__value">0 of 10' in page
+    assert "How often: 2 of 8" in page  # the domain's score out of its highest on this path
+    # Shared under another version of the bank: the stored domain scores, not a rescoring.
+    execute(app, "UPDATE shares SET bank_version = '0.9', domains = ? WHERE id = ?",
+            ('{"pattern": 5}', low["id"]))  # fmt: skip
+    page = html.unescape(signed_in(app).get(f"/clinician/results/{reference(low)}").text)
+    assert "How often: 5</li>" in page
+
+
 def test_a_clinician_deletes_a_result(app, two_clinics):
     amira_share, ben_share = two_clinics
     browser = signed_in(app)
