@@ -604,8 +604,8 @@ def test_a_result_shows_the_band_of_the_total_criteria_and_domain_scores(app, am
     assert (low["band"], low["score_band"], low["criteria"]) == ("crisis_first", "fewer_signs", 0)
     assert json.loads(low["domains"]) == {"pattern": 2}
     page = html.unescape(signed_in(app).get(f"/clinician/results/{reference(low)}").text)
-    assert "Fewer signs (0–3), shown without reassurance after a self-harm answer" in page
-    assert 'Group of the total</dt><dd class="summary__value">Fewer signs (0–3)' in page
+    assert "Fewer signs (0\N{EN DASH}3), shown without reassurance after a self-harm answer" in page
+    assert 'Group of the total</dt><dd class="summary__value">Fewer signs (0\N{EN DASH}3)' in page
     assert 'DSM-5-style criteria with points</dt><dd class="summary__value">0 of 10' in page
     assert "How often: 2 of 8" in page  # the domain's score out of its highest on this path
     # Shared under another version of the bank: the stored domain scores, not a rescoring.
