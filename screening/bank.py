@@ -139,6 +139,7 @@ class Band(Model):
     min: int | None = None
     max: int | None = None  # None: up to the highest possible total
     lift_if: Condition | None = None  # a score band: at least this band when the condition holds
+    lift_note: Text | None = None  # why a lifted result is in this band whatever its total
     when: Condition | None = None  # a rule band: shown when this holds
     unknown: bool = False  # a rule band: shown when too many answers are "I don't know"
     instead_of: tuple[Id, ...] = ()  # a rule band replaces only these score bands (empty: any)

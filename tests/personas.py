@@ -54,7 +54,7 @@ PERSONAS: dict[str, Persona] = {
         "many_signs",
         first="crisis",
         flags={"crisis", "see_doctor", "bladder", "hard_to_control"},
-        steps=("crisis_now", "see_doctor", "get_support"),
+        steps=("crisis_now", "see_doctor", "mood_doctor"),
     ),
     # The most concerning answers there are: the page whose height the bench reports.
     "most_concerning": persona(
@@ -91,7 +91,7 @@ PERSONAS: dict[str, Persona] = {
         "many_signs",
         first="crisis",
         flags={"crisis", "see_doctor", "mixing_opioids", "mixing_depressants", "alone"},
-        steps=("crisis_now", "see_doctor", "do_not_mix"),
+        steps=("crisis_now", "see_doctor", "carry_naloxone"),
     ),
     # Esketamine only as directed: no risk band, the treatment framing.
     "esketamine_as_directed": persona(
@@ -118,7 +118,7 @@ PERSONAS: dict[str, Persona] = {
         "as_directed",
         first="crisis",
         flags={"crisis", "crisis_treatment", "treatment_signs"},
-        steps=("crisis_now", "treatment_team", "as_directed"),
+        steps=("crisis_now", "treatment_team", "mood_doctor"),
     ),
     # Esketamine plus ketamine outside the treatment: screened, and told to tell the clinician.
     "esketamine_and_outside": persona(
@@ -126,7 +126,7 @@ PERSONAS: dict[str, Persona] = {
         "some_signs",
         flags={"outside_treatment"},
         absent=CRISIS_FLAGS,
-        steps=("tell_prescriber", "make_a_plan"),
+        steps=("tell_prescriber", "make_a_plan_outside"),
     ),
     # Take-home ketamine taken more often than prescribed counts as use outside treatment.
     "more_than_prescribed": persona(
@@ -138,7 +138,7 @@ PERSONAS: dict[str, Persona] = {
         },
         "some_signs",
         flags={"outside_treatment"},
-        steps=("tell_prescriber", "make_a_plan"),
+        steps=("tell_prescriber", "make_a_plan_outside"),
     ),
     # Weekend use with alcohol, sometimes alone: the mixing advice and the alone advice.
     "weekend_mixer": persona(
@@ -183,7 +183,7 @@ PERSONAS: dict[str, Persona] = {
         },
         "no_recent_use",
         absent=CRISIS_FLAGS,
-        steps=("check_again",),
+        steps=("check_again_stopped",),
     ),
     # Stopped over a year ago, bladder pain still there: see a doctor.
     "stopped_with_bladder_pain": persona(
@@ -197,7 +197,7 @@ PERSONAS: dict[str, Persona] = {
         "no_recent_use",
         first="see_doctor",
         flags={"see_doctor", "bladder"},
-        steps=("see_doctor", "check_again"),
+        steps=("see_doctor", "check_again_stopped"),
     ),
     "never_used": persona(
         {"respondent": "self", "last_use": "never", "self_harm": "no"},
@@ -210,14 +210,14 @@ PERSONAS: dict[str, Persona] = {
         "crisis_first",
         first="crisis_unsure",
         flags={"crisis_unsure"},
-        steps=("unsure_safety", "check_again"),
+        steps=("unsure_safety",),
     ),
     # Low scores and thoughts of self-harm: crisis first, and no "fewer signs" headline.
     "low_scores_in_crisis": persona(
         {**ALL_CLEAR, "self_harm": "often"},
         "crisis_first",
         first="crisis",
-        steps=("crisis_now", "check_again"),
+        steps=("crisis_now", "mood_doctor"),
     ),
     # Daily use with several control signs and nothing else: many signs, hard to control.
     "daily_control_signs": persona(

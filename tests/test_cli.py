@@ -62,7 +62,7 @@ def test_check_shipped_bank(invoke):
         "  band no_recent_use: shown when its rule holds",
         "  band not_enough: shown when too many 'I don't know'",
         "  band crisis_first: shown when its rule holds instead of fewer_signs",
-        "  21 flags, 12 steps",
+        "  21 flags, 16 steps",
         lines[13],
     ]
     # Then, per region, the median reading grade and the five hardest texts to read.

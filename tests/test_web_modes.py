@@ -77,7 +77,9 @@ def test_proxy_with_every_answer_unknown(client, bank):
     page = client.get("/result").text
     unknown = len(asked) - 4  # all but the questions about the respondent
     assert f"You answered 'I don't know' to {unknown} of the {unknown}" in html.unescape(page)
-    assert "the less this result can tell you" in html.unescape(page)
+    # The "not enough to say" band explains the unknowns itself: the general note is not repeated.
+    assert "It means this check can't judge the risk" in html.unescape(page)
+    assert "the less this result can tell you" not in html.unescape(page)
     assert "There is not enough to go on to say more" in page
     assert "You are not sure of what is going on" in html.unescape(page)
 
@@ -95,10 +97,12 @@ def test_proxy_result_is_framed_as_concern_and_helps_the_family_member(client, b
     assert "Answers you didn't know" not in page  # shown only when some answers were unknown
     assert "You answered 'I don't know'" not in page
     assert "This check is about your level of concern" in page
-    # Every help resource of the region, family support too, each once: with a flag or in the list.
+    # Every listed help resource of the region, family support too, each once: with a flag or in
+    # the list; naloxone and one's own doctor only where a flag asks for them (none does here).
     names = [html.unescape(n) for n in re.findall(r'"contact__name">([^<]+)<', page)]
     region = client.application.extensions["screening"].region
-    assert sorted(names) == sorted(r.name for r in region.resources)
+    assert sorted(names) == sorted(r.name for r in region.resources if r.listed)
+    assert len(names) == len(region.resources) - 2
 
 
 def test_self_result_has_no_proxy_sections(client, bank):

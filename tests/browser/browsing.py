@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from helpers import ALL_CLEAR, BANK
+from personas import PERSONAS
 
 from screening import drafts, records, store
 from screening.bank import load_bank
@@ -46,6 +47,7 @@ MANY_SIGNS_IN_CRISIS = {
     "urinary": ["urgency", "blood"],
     "abdominal": "often",
     "memory": "a_lot",
+    "despite_harm": "yes",
     "self_harm": "often",
 }
 AS_DIRECTED = {
@@ -59,23 +61,56 @@ NEVER = {"respondent": "self", "last_use": "never", "self_harm": "no"}
 SELF = {"respondent": "self"}
 PROXY_START = {"respondent": "other", "relationship": "child", "contact": "weekly"}
 PROXY = {**WEEKLY, **PROXY_START, "gave_up": "dont_know", "confidence": "fairly_sure"}
+# A worried parent who knows some of it, with signs of self-harm: fewer than a third of the
+# answers are "I don't know", so there is a band (many reasons for concern) and the unknowns box.
 PROXY_CRISIS_UNKNOWN = {
     **PROXY_START,
     "last_use": "dont_know",
     "treatment": "dont_know",
-    "frequency": "dont_know",
-    **{q: "dont_know" for q in ("gave_up", "tolerance", "craving", "more_than_intended")},
-    **{q: "dont_know" for q in ("cut_down", "responsibilities", "relationships")},
-    **{q: "dont_know" for q in ("others_concern", "coping", "alone", "k_hole", "abdominal")},
+    "frequency": "weekly",
+    **{q: "dont_know" for q in ("time_spent", "tolerance", "more_than_intended", "gave_up")},
+    "craving": "often",
+    "cut_down": "no",
+    "responsibilities": "monthly",
+    "relationships": "often",
+    "others_concern": "recent",
+    "hazardous": "no",
+    "coping": "dont_know",
+    "alone": "sometimes",
+    "k_hole": "no",
     "mixing": ["alcohol"],
     "urinary": ["dont_know"],
+    "abdominal": "no",
     "memory": "a_lot",
+    "despite_harm": "yes",
     "self_harm": "often",
     "confidence": "not_sure",
 }
 ORDER = [q.id for q in load_bank(BANK).questions]
 BEFORE_MIXING = {q: a for q, a in WEEKLY.items() if ORDER.index(q) < ORDER.index("mixing")}
 PROXY_BEFORE_MIXING = {q: a for q, a in PROXY.items() if ORDER.index(q) < ORDER.index("mixing")}
+
+# Result pages, each with the band (score band or rule band) its headline must show.
+RESULTS: dict[str, tuple[dict[str, str | list[str]], str]] = {
+    "result-fewer-signs": (ALL_CLEAR, "fewer_signs"),
+    "result-some-signs": (WEEKLY, "some_signs"),
+    "result-many-signs-urgent": (MANY_SIGNS_IN_CRISIS, "many_signs"),
+    "result-in-treatment": (AS_DIRECTED, "as_directed"),
+    "result-never-used": (NEVER, "never_used"),
+    "proxy-result-concern": (PROXY, "some_signs"),
+    "proxy-result-crisis-unknowns": (PROXY_CRISIS_UNKNOWN, "many_signs"),
+    **{
+        f"result-{name.replace('_', '-')}": (PERSONAS[name].answers, PERSONAS[name].band)
+        for name in (
+            "most_concerning",
+            "parent_unknown_self_harm",
+            "esketamine_as_directed_crisis",
+            "rather_not_say",
+            "no_use_12_months",
+        )
+    },
+}
+
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
@@ -112,6 +147,13 @@ class LiveApp:
                 name="AS",
             )
             self.share, self.secret = records.add_share(db, share)
+
+    def band_title(self, answers: dict[str, str | list[str]], band_id: str) -> str:
+        """The headline the result page gives a band, worded for these answers' mode."""
+        bank = self.app.extensions["screening"].bank
+        band = bank.band(band_id)
+        assert band is not None, band_id
+        return band.title.get(bank.mode_of(parse_answers(bank, answers)))
 
     def draft_cookie(self, answers: dict[str, str | list[str]], **context: object) -> dict:
         """A cookie holding these answers, encrypted as the app itself would do it."""

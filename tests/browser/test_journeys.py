@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browsing import MANY_SIGNS_IN_CRISIS, PHONE, SCREENSHOTS
+from browsing import MANY_SIGNS_IN_CRISIS, PERSONAS, PHONE, SCREENSHOTS
 from playwright.sync_api import expect
 
 from screening.site import load_region
@@ -27,7 +27,7 @@ def tab_to(page, selector: str, limit: int = 30) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-@pytest.mark.parametrize(("mode", "questions"), [("self", 20), ("other", 23)])
+@pytest.mark.parametrize(("mode", "questions"), [("self", 22), ("other", 25)])
 def test_keyboard_only_check(browser, live, mode, questions):
     context = browser.new_context(viewport=PHONE, base_url=live.url)
     page = context.new_page()
@@ -53,7 +53,11 @@ def test_keyboard_only_check(browser, live, mode, questions):
         tab_to(page, "button[type=submit]")
         page.keyboard.press("Enter")
         page.wait_for_url(lambda url, q=question: not url.endswith(f"/{q}"))
-    assert len(asked) == questions  # first options: once or twice, no treatment
+    # First options: once or twice, no treatment, alcohol and urgency (so `despite_harm` is
+    # asked); `time_spent` is not (only after weekly or daily use).
+    assert len(asked) == questions, asked
+    assert {"gave_up", "hazardous", "despite_harm"} <= set(asked)
+    assert "time_spent" not in asked
     assert page.get_by_text("Someone else's use" if mode == "other" else "My own use").count()
     tab_to(page, "form button[type=submit]")
     page.keyboard.press("Enter")
@@ -97,6 +101,7 @@ def test_result_prints_cleanly(browser, live):
     context.add_cookies([live.draft_cookie(MANY_SIGNS_IN_CRISIS)])
     page = context.new_page()
     page.goto("/result")
+    assert page.locator("#band").count() == 1  # the result, not a question still to answer
     page.emulate_media(media="print")
     for hidden in ["header", "footer", ".back-link", "button", "form"]:
         items = page.locator(hidden)
@@ -107,9 +112,50 @@ def test_result_prints_cleanly(browser, live):
     text = page.locator("main").inner_text()
     for phone in (r.phone for r in load_region("us").resources if r.phone):
         assert phone in text
+    names = page.locator(".contact__name").all_inner_texts()
+    assert len(names) == len(set(names)), names  # each help resource appears once
     assert page.locator(".finding").count() >= 4
+    # The print stylesheet shows what closed <details> hold, before any script opens them.
+    assert page.evaluate("[...document.querySelectorAll('details')].every(d => !d.open)")
+    answers = page.locator(".finding__answer")
+    assert answers.count() >= 10
+    assert all(answers.nth(i).is_visible() for i in range(answers.count()))
+    advice = page.locator(".advice p")
+    assert advice.count() > 0
+    assert all(advice.nth(i).is_visible() for i in range(advice.count()))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(SCREENSHOTS / "result-print.pdf"))
+    # Printing fires beforeprint, and result.js opens every <details> for the printout.
+    assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+    context.close()
+
+
+def test_answers_in_a_domain_open_with_the_keyboard(browser, live):
+    context = browser.new_context(viewport=PHONE, base_url=live.url)
+    context.add_cookies([live.draft_cookie(PERSONAS["most_concerning"].answers)])
+    page = context.new_page()
+    page.goto("/result")
+    findings = page.locator("details.finding")
+    assert findings.count() == 5  # how often, control, daily life, risky situations, body
+    pattern = findings.first
+    expect(pattern.locator("summary")).to_have_text("How often: 2 answers to look at")
+    answers = pattern.locator(".finding__answer")
+    assert answers.count() == 2
+    assert not any(answers.nth(i).is_visible() for i in range(2))  # closed until opened
+
+    tab_to(page, "details.finding summary", limit=60)  # past the urgent flags' contacts
+    page.keyboard.press("Enter")
+    expect(pattern).to_have_attribute("open", "")
+    expect(answers).to_have_text(
+        [
+            "How often in the past 3 months: Daily or almost daily (5 to 7 days a week)",
+            "Needing more for the same effect: Yes, much more (twice as much or more)",
+        ]
+    )
+    assert all(answers.nth(i).is_visible() for i in range(2))
+    assert page.evaluate("document.querySelectorAll('details.finding[open]').length") == 1
+    page.keyboard.press("Enter")  # and Enter closes it again
+    expect(pattern).not_to_have_attribute("open", "")
     context.close()
 
 
@@ -197,6 +243,7 @@ def test_quick_exit_leaves_and_clears_the_answers(browser, live, how):
     context.add_cookies([live.draft_cookie(MANY_SIGNS_IN_CRISIS)])
     page = context.new_page()
     page.goto("/check-answers")
+    assert page.url.endswith("/check-answers")  # every answer given: not sent to a question
     history_before = page.evaluate("history.length")
     if how == "shift-three-times":
         for _ in range(3):

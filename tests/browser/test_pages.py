@@ -8,14 +8,12 @@ from collections.abc import Callable
 import pytest
 from browsing import (
     ALL_CLEAR,
-    AS_DIRECTED,
     BEFORE_MIXING,
     MANY_SIGNS_IN_CRISIS,
-    NEVER,
     PROXY,
     PROXY_BEFORE_MIXING,
-    PROXY_CRISIS_UNKNOWN,
     PROXY_START,
+    RESULTS,
     SELF,
     WEEKLY,
     axe_violations,
@@ -111,14 +109,9 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "proxy-question-checkboxes": (PROXY_BEFORE_MIXING, goto("/questions/mixing")),
     "proxy-question-error": (PROXY_START, submit_empty("/questions/last_use")),
     "check-answers": (WEEKLY, goto("/check-answers")),
-    "result-fewer-signs": (ALL_CLEAR, goto("/result")),
-    "result-some-signs": (WEEKLY, goto("/result")),
-    "result-many-signs-urgent": (MANY_SIGNS_IN_CRISIS, goto("/result")),
-    "result-in-treatment": (AS_DIRECTED, goto("/result")),
-    "result-never-used": (NEVER, goto("/result")),
+    "check-answers-many-signs": (MANY_SIGNS_IN_CRISIS, goto("/check-answers")),
     "proxy-check-answers": (PROXY, goto("/check-answers")),
-    "proxy-result-concern": (PROXY, goto("/result")),
-    "proxy-result-crisis-unknowns": (PROXY_CRISIS_UNKNOWN, goto("/result")),
+    **{name: (answers, goto("/result")) for name, (answers, _band) in RESULTS.items()},
     "privacy": (None, goto("/privacy")),
     "withdraw": (None, goto("/withdraw")),
     "withdraw-error": (None, wrong_codes),
@@ -139,13 +132,24 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
 EXPECTED_HEADING = {
     "start-after-expiry": "Ketamine use check",
     "question-whose-use": "Whose ketamine use are you checking?",
+    "question-radios": "When did you last use ketamine?",
+    "question-checkboxes": (
+        "When you use ketamine, do you also take any of these within a few hours?"
+    ),
     "question-error": "When did you last use ketamine?",
+    "question-checkboxes-error": (
+        "When you use ketamine, do you also take any of these within a few hours?"
+    ),
+    "proxy-question-relationship": "How do you know the person?",
     "proxy-question-radios": "As far as you know, when did the person last use ketamine?",
     "proxy-question-error": "As far as you know, when did the person last use ketamine?",
     "proxy-question-checkboxes": (
         "When the person uses ketamine, do they also take any of these within a few hours?"
     ),
-    "result-many-signs-urgent": "Your result",
+    "check-answers": "Check your answers",
+    "check-answers-many-signs": "Check your answers",
+    "proxy-check-answers": "Check your answers",
+    **dict.fromkeys(RESULTS, "Your result"),
     "error-400-tampered": "Something was wrong with what was sent",
     "question-expired-form": "When did you last use ketamine?",
     "error-404": "Page not found",
@@ -202,6 +206,9 @@ def test_page_is_accessible(browser, live, viewport, name):
         screenshot(page, f"{name}-{width_name}")
         if name in EXPECTED_HEADING:  # the state was reached, not some other page
             assert page.locator("h1").first.inner_text() == EXPECTED_HEADING[name]
+        if name in RESULTS:  # and the result is the one these answers must give
+            answers, band = RESULTS[name]
+            assert page.locator("#band").inner_text() == live.band_title(answers, band)
         assert axe_violations(page) == []
         assert page.csp_errors == []  # nothing blocked by the Content-Security-Policy
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -217,7 +224,9 @@ def test_controls_are_at_least_24px(browser, live, name):
     """WCAG 2.5.8: every control a person taps is at least 24 by 24 CSS pixels."""
     context, page = open_page(browser, live, name, {"width": 360, "height": 740})
     try:
-        controls = page.locator("main input:not([type=hidden]), main button:visible, .back-link")
+        controls = page.locator(
+            "main input:not([type=hidden]), main button:visible, main summary, .back-link"
+        )
         assert controls.count() > 0
         for box in (controls.nth(i).bounding_box() for i in range(controls.count())):
             assert box["width"] >= 24 and box["height"] >= 24, box
