@@ -21,8 +21,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_DIR / "static"),
     )
     from . import clinician, content, drafts, errors, security, settings, sharing, store, views
-    from .admin import backup_command, clinician_commands, purge_command
-    from .cli import bank_commands
+    from .cli.admin import backup_command, clinician_commands, purge_command
+    from .cli.bank import bank_commands
     from .forms import csrf
     from .limits import limiter
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, g
 
-from .bank import Bank, Text, load_bank
+from .core.bank import Bank, Text, load_bank
+from .core.site import Region, Site, load_site
+from .core.source import SourceError
 from .forms import QuestionForm, build_forms
-from .site import Region, Site, load_site
-from .source import SourceError
 
 
 @dataclass(frozen=True)

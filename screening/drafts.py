@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, Response, current_app, g, request
 
 from .content import content
-from .flow import AnswerError, parse_answers
+from .core.flow import AnswerError, parse_answers
 
 COOKIE = "answers"
 

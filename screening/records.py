@@ -13,7 +13,7 @@ from flask_login import UserMixin
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .shares import Share, new_code, new_secret, secret_digest, secret_matches
+from .core.shares import Share, new_code, new_secret, secret_digest, secret_matches
 from .store import now, writing
 
 

@@ -13,13 +13,14 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length
 
-from . import drafts, flow, records, store
+from . import drafts, records, store
 from .content import content
+from .core import flow
+from .core.scoring import score
+from .core.shares import from_result, parse_code
 from .forms import plain_text
 from .limits import SHARE, WITHDRAW, limiter
 from .records import Clinician, Link
-from .scoring import score
-from .shares import from_result, parse_code
 
 bp = Blueprint("sharing", __name__)
 

@@ -16,13 +16,14 @@ from flask import (
     url_for,
 )
 
-from . import drafts, flow, sharing, store
-from .bank import Question
+from . import drafts, sharing, store
 from .content import content, translate
+from .core import flow
+from .core.bank import Question
+from .core.scoring import score
+from .core.site import place_help
 from .forms import EXCLUSIVE, QuestionForm
 from .limits import SUBMIT, limiter
-from .scoring import score
-from .site import place_help
 
 bp = Blueprint("check", __name__)
 

@@ -17,9 +17,9 @@ from flask.testing import FlaskClient
 from helpers import ALL_CLEAR, BANK, Respondent, csrf_token
 
 from screening import create_app, records, store
-from screening.bank import load_bank
-from screening.flow import parse_answers
-from screening.scoring import Result, score
+from screening.core.bank import load_bank
+from screening.core.flow import parse_answers
+from screening.core.scoring import Result, score
 
 FAST_HASH = "pbkdf2:sha256:1000"  # the production default (600,000 rounds) is far too slow here
 PASSWORD = "correct horse battery staple"

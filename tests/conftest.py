@@ -6,7 +6,7 @@ import pytest
 from helpers import ASSIST, BANK, Respondent
 
 from screening import create_app
-from screening.bank import Bank, load_bank
+from screening.core.bank import Bank, load_bank
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from screening.bank import Text, load_bank
-from screening.source import SourceError
+from screening.core.bank import Text, load_bank
+from screening.core.source import SourceError
 
 # A small valid bank, one key per line so that each problem has a line of its own.
 # Totals run from 0 to 4: 'first' scores 0..1, 'second' (multiple) 0..3.

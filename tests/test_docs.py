@@ -6,9 +6,9 @@ import click
 import pytest
 from helpers import ROOT
 
-from screening.bank import QUESTION_TYPES
+from screening.core.bank import QUESTION_TYPES
+from screening.core.scoring import SCORERS
 from screening.forms import FIELD_BUILDERS
-from screening.scoring import SCORERS
 from screening.settings import SETTINGS
 
 README = (ROOT / "README.md").read_text()

@@ -17,12 +17,12 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from helpers import ALL_CLEAR, ROOT
 
-from screening import exports
-from screening.bank import DONT_KNOW, Bank
-from screening.conditions import AnyOf
-from screening.flow import parse_answers
-from screening.scoring import score
-from screening.shares import Share, from_result
+from screening.core import exports
+from screening.core.bank import DONT_KNOW, Bank
+from screening.core.conditions import AnyOf
+from screening.core.flow import parse_answers
+from screening.core.scoring import score
+from screening.core.shares import Share, from_result
 
 CREATED = datetime.datetime(2026, 11, 26, 15, 30, tzinfo=datetime.UTC)
 EXPRESSION = exports.ENABLE_WHEN_EXPRESSION
@@ -467,7 +467,7 @@ def test_csv_round_trips_through_the_csv_module(bank, self_share, proxy_share):
 
 def test_exports_imports_no_web_package():
     code = (
-        "import sys, screening.exports\n"
+        "import sys, screening.core.exports\n"
         "print(sorted(m for m in sys.modules"
         " if m.split('.')[0] in ('flask', 'flask_wtf', 'wtforms', 'sqlite_utils')))"
     )

@@ -8,8 +8,8 @@ import pytest
 from helpers import ALL_CLEAR, as_sets, in_bank_order
 from pydantic import TypeAdapter
 
-from screening.conditions import Condition
-from screening.flow import (
+from screening.core.conditions import Condition
+from screening.core.flow import (
     AnswerError,
     can_ask,
     first_unanswered,

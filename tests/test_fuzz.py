@@ -54,8 +54,8 @@ from hypothesis import strategies as st
 from werkzeug.routing import Rule
 
 from screening import drafts, records, store
-from screening.flow import parse_answers
-from screening.shares import format_code, from_result
+from screening.core.flow import parse_answers
+from screening.core.shares import format_code, from_result
 
 # What every example may send ----------------------------------------------------------------
 

@@ -31,7 +31,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from helpers import ALL_CLEAR, Respondent, csrf_token
 
-from screening import exports, flow, records
+from screening import records
+from screening.core import exports, flow
 
 PASSWORD = "sentinel-Pa55word-Qz7!"  # the clinician's real password
 WRONG_PASSWORD = "sentinel-WrongPass-Jx4?"  # a mistyped one: not to be logged either

@@ -7,9 +7,9 @@ import re
 import pytest
 from helpers import ALL_CLEAR, as_sets
 
-from screening.bank import DONT_KNOW
-from screening.flow import AnswerError, parse_answers, paths, record
-from screening.scoring import score
+from screening.core.bank import DONT_KNOW
+from screening.core.flow import AnswerError, parse_answers, paths, record
+from screening.core.scoring import score
 
 ABOUT_THE_RESPONDENT = {"respondent", "relationship", "contact", "confidence"}
 THIRD_PERSON = re.compile(r"\b(the person|they|their|them)\b", re.IGNORECASE)

@@ -9,10 +9,11 @@ from html.parser import HTMLParser
 import pytest
 from personas import PERSONAS, Persona
 
-from screening import create_app, drafts, readability
-from screening.flow import parse_answers
-from screening.scoring import score
-from screening.site import all_regions, load_region
+from screening import create_app, drafts
+from screening.core import readability
+from screening.core.flow import parse_answers
+from screening.core.scoring import score
+from screening.core.site import all_regions, load_region
 
 REGIONS = ("us", "uk")
 CRISIS_WORDS = {"us": "988", "uk": "116 123"}

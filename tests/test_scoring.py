@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import ALL_CLEAR, WEEKLY, as_sets
 
-from screening.bank import FLAG_LEVELS
-from screening.scoring import score
+from screening.core.bank import FLAG_LEVELS
+from screening.core.scoring import score
 
 # ALL_CLEAR (conftest): used once or twice in the past 3 months, and no other sign: total 2.
 

@@ -38,8 +38,8 @@ from clinic import (
 from helpers import ALL_CLEAR, ROOT, Respondent, csrf_token, in_bank_order
 
 from screening import records, store
-from screening import shares as share_codes
-from screening.shares import CODE_LENGTH, Share, parse_code, secret_matches
+from screening.core import shares as share_codes
+from screening.core.shares import CODE_LENGTH, Share, parse_code, secret_matches
 
 SHARE_COLUMNS = {
     "id",
@@ -433,7 +433,7 @@ def test_withdrawing_is_limited_to_10_tries(app, link_url):
 WORKER = r"""
 import datetime, json, sys
 from screening import create_app, records, store
-from screening.shares import Share
+from screening.core.shares import Share
 
 database, count, clinician_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 app = create_app({"TESTING": True, "SECRET_KEY": "s" * 32, "DATABASE": database})

@@ -7,8 +7,8 @@ from flask import Flask
 from helpers import ALL_CLEAR, ROOT, Respondent
 
 from screening import create_app
-from screening.site import load_region, load_site, regions
-from screening.source import SourceError
+from screening.core.site import load_region, load_site, regions
+from screening.core.source import SourceError
 
 KEY = "site-test-secret-key-0123456789abcdef"
 SITE = """\

@@ -8,7 +8,7 @@ import re
 import pytest
 from helpers import ALL_CLEAR, csrf_token
 
-from screening.bank import DONT_KNOW
+from screening.core.bank import DONT_KNOW
 
 # A path through every question both modes share: weekly use asks `time_spent`, and using to
 # cope sometimes asks `despite_harm`. (`treatment_signs` is only for treatment as directed.)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app
 
 from .. import records, store
-from ..bank import FLAG_LEVELS, Text
 from ..content import content
-from ..scoring import Result
-from ..shares import Share
+from ..core.bank import FLAG_LEVELS, Text
+from ..core.scoring import Result
+from ..core.shares import Share
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinician")
 

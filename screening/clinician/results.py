@@ -7,11 +7,12 @@ import json
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import exports, records, store
+from .. import records, store
 from ..content import content
-from ..flow import AnswerError, parse_answers
-from ..scoring import score
-from ..shares import Share, parse_code
+from ..core import exports
+from ..core.flow import AnswerError, parse_answers
+from ..core.scoring import score
+from ..core.shares import Share, parse_code
 from . import audit, bp
 
 

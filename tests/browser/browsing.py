@@ -10,10 +10,10 @@ from helpers import ALL_CLEAR, BANK
 from personas import PERSONAS
 
 from screening import drafts, records, store
-from screening.bank import load_bank
-from screening.flow import parse_answers
-from screening.scoring import score
-from screening.shares import from_result
+from screening.core.bank import load_bank
+from screening.core.flow import parse_answers
+from screening.core.scoring import score
+from screening.core.shares import from_result
 
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -8,7 +8,7 @@ import pytest
 from browsing import MANY_SIGNS_IN_CRISIS, PERSONAS, PHONE, SCREENSHOTS
 from playwright.sync_api import expect
 
-from screening.site import load_region
+from screening.core.site import load_region
 
 FOCUSED_IS_VISIBLE = """() => {
   const style = getComputedStyle(document.activeElement);

@@ -11,13 +11,13 @@ import sys
 
 import click
 
-from . import readability
-from .bank import Bank, load_bank
-from .flow import AnswerError, parse_answers, paths
-from .scoring import score
-from .settings import SETTINGS
-from .site import all_regions
-from .source import SourceError
+from ..core import readability
+from ..core.bank import Bank, load_bank
+from ..core.flow import AnswerError, parse_answers, paths
+from ..core.scoring import score
+from ..core.site import all_regions
+from ..core.source import SourceError
+from ..settings import SETTINGS
 
 DEFAULT_BANK = next(s.default for s in SETTINGS if s.name == "BANK")
 

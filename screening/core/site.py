@@ -13,7 +13,7 @@ from pydantic import AfterValidator, Field, StringConstraints, ValidationError
 from .bank import HELP_TAGS, Flag, Id, Model, Text
 from .source import Problem, describe, problems_from, read_yaml
 
-REGIONS_DIR = Path(__file__).parent / "regions"
+REGIONS_DIR = Path(__file__).parent.parent / "regions"
 # `{name}` in the bank's wording: a term the region fills in ("{emergency}" -> "911" or "999").
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
