@@ -194,11 +194,11 @@ def serve(app: str, workers: int, env: dict, folder: str, deadline: float, *extr
 
 def prepare(folder: Path) -> tuple[dict, str]:
     """Create the database, one clinician and one link; return the server's env and link token."""
-    from screening import records, store  # after the start, so that --help is quick
+    from screening.storage import connection, records  # after the start, so that --help is quick
 
     database = folder / "screening.sqlite3"
-    store.migrate(database)
-    with closing(store.connect(database)) as db:
+    connection.migrate(database)
+    with closing(connection.connect(database)) as db:
         password = secrets.token_urlsafe(16)  # never used: nobody signs in during the load
         clinician = records.add_clinician(db, "bench@example.org", "Dr Bench", password, HASH)
         link = records.add_link(db, clinician.id, "Load test", "Call the clinic on 555-0100")

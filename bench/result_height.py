@@ -19,8 +19,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from personas import PERSONAS  # noqa: E402  (tests/personas.py: the named answer sets)
 
-from screening import create_app, drafts  # noqa: E402
+from screening import create_app  # noqa: E402
 from screening.core.flow import parse_answers  # noqa: E402
+from screening.web import drafts  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

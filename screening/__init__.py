@@ -20,11 +20,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_DIR / "templates"),
         static_folder=str(PROJECT_DIR / "static"),
     )
-    from . import clinician, content, drafts, errors, security, settings, sharing, store, views
+    from . import settings
     from .cli.admin import backup_command, clinician_commands, purge_command
     from .cli.bank import bank_commands
-    from .forms import csrf
-    from .limits import limiter
+    from .web import check, clinician, content, drafts, errors, security, sharing, store
+    from .web.forms import csrf
+    from .web.limits import limiter
 
     settings.configure(app, test_config)
     security.init_app(app)
@@ -34,7 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     drafts.init_app(app)
     store.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(views.bp)
+    app.register_blueprint(check.bp)
     app.register_blueprint(sharing.bp)
     clinician.init_app(app)
     for command in (bank_commands, clinician_commands, purge_command, backup_command):

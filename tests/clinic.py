@@ -16,10 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from helpers import ALL_CLEAR, BANK, Respondent, csrf_token
 
-from screening import create_app, records, store
-from screening.core.bank import load_bank
+from screening import create_app
 from screening.core.flow import parse_answers
+from screening.core.loading import load_bank
 from screening.core.scoring import Result, score
+from screening.storage import connection, records
 
 FAST_HASH = "pbkdf2:sha256:1000"  # the production default (600,000 rounds) is far too slow here
 PASSWORD = "correct horse battery staple"
@@ -73,7 +74,7 @@ def shares(app: Flask) -> list[dict]:
 
 
 def add_clinician(app: Flask, who: tuple[str, str] = AMIRA, password: str = PASSWORD):
-    database = store.connect(app.config["DATABASE"])
+    database = connection.connect(app.config["DATABASE"])
     try:
         return records.add_clinician(database, who[0], who[1], password, FAST_HASH)
     finally:
@@ -81,7 +82,7 @@ def add_clinician(app: Flask, who: tuple[str, str] = AMIRA, password: str = PASS
 
 
 def add_link(app: Flask, clinician_id: int, label: str = "Tuesday clinic") -> records.Link:
-    database = store.connect(app.config["DATABASE"])
+    database = connection.connect(app.config["DATABASE"])
     try:
         return records.add_link(database, clinician_id, label, CONTACT)
     finally:

@@ -6,7 +6,8 @@ import pytest
 from helpers import ASSIST, BANK, Respondent
 
 from screening import create_app
-from screening.core.bank import Bank, load_bank
+from screening.core.bank import Bank
+from screening.core.loading import load_bank
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from screening.core.bank import load_bank
+from screening.core.loading import load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = ROOT / "questions.yaml"

@@ -118,7 +118,7 @@ def test_check_still_works_when_the_database_cannot_be_created(tmp_path, no_env,
     blocker = tmp_path / "a_file"
     blocker.write_text("not a directory")
     database = blocker / "sub" / "db.sqlite3"
-    with caplog.at_level(logging.WARNING, logger="screening.store"):
+    with caplog.at_level(logging.WARNING, logger="screening.web.store"):
         app = create_app({"TESTING": True, "SECRET_KEY": KEY, "DATABASE": str(database)})
         respondent = Respondent(app.test_client())
         response = respondent.answer_all(
@@ -128,7 +128,7 @@ def test_check_still_works_when_the_database_cannot_be_created(tmp_path, no_env,
         result = respondent.finish()
     assert result.status_code == 200
     assert "You have never used ketamine" in result.text
-    warnings = [r.getMessage() for r in caplog.records if r.name == "screening.store"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "screening.web.store"]
     assert any("cannot be used" in w and "the check works" in w for w in warnings)
     assert any("Could not count a completed check" in w for w in warnings)
     assert not database.exists()

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from screening.core.bank import Text, load_bank
+from screening.core.bank import Text
+from screening.core.loading import load_bank
 from screening.core.source import SourceError
 
 # A small valid bank, one key per line so that each problem has a line of its own.

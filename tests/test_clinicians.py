@@ -38,9 +38,11 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from helpers import ALL_CLEAR, csrf_token, in_bank_order
 
-from screening import create_app, records, store
-from screening.clinician import auth
+from screening import create_app
 from screening.settings import SETTINGS
+from screening.storage import connection, records
+from screening.web import store
+from screening.web.clinician import auth
 
 WRONG = "Email or password is wrong."
 # Answers that raise two flags (mixing, bladder) and reach the middle band, through time_spent.
@@ -256,7 +258,7 @@ def test_an_unknown_email_is_an_error_without_a_traceback(runner, args):
 
 def test_the_same_words_whatever_was_wrong(app, amira):
     add_clinician(app, BEN)
-    database = store.connect(app.config["DATABASE"])
+    database = connection.connect(app.config["DATABASE"])
     records.update_clinician(database, BEN[0], active=0)
     database.close()
     attempts = {
@@ -331,7 +333,7 @@ def test_signing_out_ends_the_accounts_other_sessions(app, amira):
 
 
 class Clock:
-    """Stands in for the `time` module in screening.clinician.auth."""
+    """Stands in for the `time` module in screening.web.clinician.auth."""
 
     def __init__(self, now: float):
         self.now = now
@@ -775,7 +777,7 @@ def test_finishing_without_a_link_shares_nothing_with_anyone(app, amira):
 
 
 def test_reset_password_keeps_a_disabled_account_disabled_until_enabled(runner, app):
-    from screening import records, store
+    from screening.storage import records
 
     method = "pbkdf2:sha256:1000"
     app.config["PASSWORD_HASH"] = method

@@ -8,8 +8,8 @@ from helpers import ROOT
 
 from screening.core.bank import QUESTION_TYPES
 from screening.core.scoring import SCORERS
-from screening.forms import FIELD_BUILDERS
 from screening.settings import SETTINGS
+from screening.web.forms import FIELD_BUILDERS
 
 README = (ROOT / "README.md").read_text()
 

@@ -48,7 +48,7 @@ def test_numeric_secret_key_from_environment_works(monkeypatch, tmp_path):
 def test_question_ids_used_by_exports_are_reserved(tmp_path):
     from helpers import ASSIST
 
-    from screening.core.bank import load_bank
+    from screening.core.loading import load_bank
     from screening.core.source import SourceError
 
     path = tmp_path / "bank.yaml"

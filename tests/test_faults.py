@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from screening import records, store
+from screening.storage import connection, records
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -96,8 +96,8 @@ def children(pid: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc").exists(), reason="finds gunicorn's workers through /proc")
 def test_killing_a_worker_loses_no_acknowledged_share(tmp_path):
     database = tmp_path / "db.sqlite3"
-    store.migrate(database)
-    db = store.connect(database)
+    connection.migrate(database)
+    db = connection.connect(database)
     clinician = records.add_clinician(db, "dr@example.org", "Dr A", "x" * 12, "pbkdf2:sha256:1000")
     token = records.add_link(db, clinician.id, "Load", "Call us").token
     db.close()
@@ -162,9 +162,9 @@ def test_killing_a_worker_loses_no_acknowledged_share(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
-    connection = sqlite3.connect(database)
-    stored = {row[0] for row in connection.execute("SELECT code FROM shares")}
-    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    stored_db = sqlite3.connect(database)
+    stored = {row[0] for row in stored_db.execute("SELECT code FROM shares")}
+    assert stored_db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert len(acknowledged) + len(failed) == 60
     assert len(acknowledged) >= 40  # the other worker kept going, and killed ones came back
     assert set(acknowledged) <= stored  # every share the person was told about is there

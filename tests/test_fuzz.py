@@ -53,9 +53,10 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import Rule
 
-from screening import drafts, records, store
 from screening.core.flow import parse_answers
 from screening.core.shares import format_code, from_result
+from screening.storage import connection, records
+from screening.web import drafts
 
 # What every example may send ----------------------------------------------------------------
 
@@ -219,7 +220,7 @@ def _add_share(app: Flask, clinician_id: int, link_id: int) -> tuple[str, str]:
         link_id=link_id,
         created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
     )
-    database = store.connect(app.config["DATABASE"])
+    database = connection.connect(app.config["DATABASE"])
     try:
         stored, secret = records.add_share(database, share)
     finally:

@@ -31,8 +31,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from helpers import ALL_CLEAR, Respondent, csrf_token
 
-from screening import records
 from screening.core import exports, flow
+from screening.storage import records
 
 PASSWORD = "sentinel-Pa55word-Qz7!"  # the clinician's real password
 WRONG_PASSWORD = "sentinel-WrongPass-Jx4?"  # a mistyped one: not to be logged either
@@ -274,7 +274,7 @@ def test_an_unexpected_error_is_generic_and_logged_by_type_and_place(app, logs):
     errors = [r for r in logs.caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1, logs.lines()
     (error,) = errors
-    assert error.name == "screening.errors"
+    assert error.name == "screening.web.errors"
     line = error.getMessage()
     assert "RuntimeError" in line and f"test_logs.py:{FAIL_LINE}" in line, line
     assert error.exc_info is None and error.exc_text is None and error.stack_info is None
@@ -317,5 +317,5 @@ def _failing_export(app: Flask, monkeypatch) -> tuple[FlaskClient, str, str]:
 def test_a_failed_request_does_not_log_what_its_address_holds(app, logs, monkeypatch, failing):
     client, path, private = failing(app, monkeypatch)
     assert client.get(path).status_code == 500
-    assert [r for r in logs.caplog.records if r.name == "screening.errors"]
+    assert [r for r in logs.caplog.records if r.name == "screening.web.errors"]
     assert not logs.leaks({"what the address holds": private}), logs.lines()

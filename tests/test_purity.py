@@ -54,7 +54,7 @@ def test_whole_core_imports_no_web_package():
 def test_shipped_bank_loads_and_scores_without_flask():
     code = (
         f"""
-from screening.core.bank import load_bank
+from screening.core.loading import load_bank
 from screening.core.scoring import score
 bank = load_bank({str(ROOT / "questions.yaml")!r})
 answers = {{"respondent": "self", "last_use": "never", "self_harm": "no"}}

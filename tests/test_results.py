@@ -9,11 +9,12 @@ from html.parser import HTMLParser
 import pytest
 from personas import PERSONAS, Persona
 
-from screening import create_app, drafts
+from screening import create_app
 from screening.core import readability
 from screening.core.flow import parse_answers
 from screening.core.scoring import score
 from screening.core.site import all_regions, load_region
+from screening.web import drafts
 
 REGIONS = ("us", "uk")
 CRISIS_WORDS = {"us": "988", "uk": "116 123"}

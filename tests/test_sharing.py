@@ -37,9 +37,10 @@ from clinic import (
 )
 from helpers import ALL_CLEAR, ROOT, Respondent, csrf_token, in_bank_order
 
-from screening import records, store
 from screening.core import shares as share_codes
 from screening.core.shares import CODE_LENGTH, Share, parse_code, secret_matches
+from screening.storage import connection, records
+from screening.web import store
 
 SHARE_COLUMNS = {
     "id",
@@ -127,7 +128,7 @@ def test_an_unknown_link_is_not_active(client):
 
 
 def test_a_disabled_clinicians_link_is_not_active(app, amira, link_url):
-    database = store.connect(app.config["DATABASE"])
+    database = connection.connect(app.config["DATABASE"])
     records.update_clinician(database, AMIRA[0], active=0)
     database.close()
     client = app.test_client()
@@ -161,7 +162,7 @@ def test_a_paused_link_stops_the_offer_and_the_share(app, link_url, link, amira)
     client, result = finish_through(app, link_url)
     assert "Share your result" in result.text
     token = csrf_token(result.text)
-    database = store.connect(app.config["DATABASE"])
+    database = connection.connect(app.config["DATABASE"])
     records.set_link_active(database, link, False)
     database.close()
     assert "Share your result" not in client.get("/result").text
@@ -432,7 +433,9 @@ def test_withdrawing_is_limited_to_10_tries(app, link_url):
 
 WORKER = r"""
 import datetime, json, sys
-from screening import create_app, records, store
+from screening import create_app
+from screening.storage import connection, records
+from screening.web import store
 from screening.core.shares import Share
 
 database, count, clinician_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])

@@ -289,13 +289,13 @@ def test_unexpected_error_is_generic_and_not_logged_verbatim(app, client, caplog
         raise RuntimeError("benzodiazepines-in-the-message")
 
     app.add_url_rule("/broken", "broken", broken)
-    with caplog.at_level(logging.ERROR, logger="screening.errors"):
+    with caplog.at_level(logging.ERROR, logger="screening.web.errors"):
         response = client.get("/broken")
     assert response.status_code == 500
     assert heading(response) == "Sorry, there is a problem with the service"
     assert "Traceback" not in response.text and "benzodiazepines" not in response.text
     assert "RuntimeError" not in response.text
-    logged = [r for r in caplog.records if r.name == "screening.errors"]
+    logged = [r for r in caplog.records if r.name == "screening.web.errors"]
     assert logged and "RuntimeError" in logged[0].getMessage()
     assert all(r.exc_info is None for r in logged)
     assert "benzodiazepines" not in caplog.text

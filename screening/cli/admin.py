@@ -14,8 +14,8 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from werkzeug.security import generate_password_hash
 
-from ..records import RecordError, add_clinician, list_clinicians, purge, update_clinician
-from ..store import backup, connect
+from ..storage.connection import backup, connect
+from ..storage.records import RecordError, add_clinician, list_clinicians, purge, update_clinician
 
 
 @click.group("clinician", cls=AppGroup)

@@ -12,8 +12,9 @@ import sys
 import click
 
 from ..core import readability
-from ..core.bank import Bank, load_bank
+from ..core.bank import Bank
 from ..core.flow import AnswerError, parse_answers, paths
+from ..core.loading import load_bank
 from ..core.scoring import score
 from ..core.site import all_regions
 from ..core.source import SourceError

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from functools import cached_property
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -13,12 +12,10 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     model_validator,
 )
 
 from .conditions import Condition
-from .source import Problem, describe, problems_from, read_yaml
 
 QUESTION_TYPES = ("single", "multiple")
 MODES = ("self", "other")
@@ -273,21 +270,3 @@ def texts_in(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, Text]]:
     elif isinstance(value, tuple):
         for i, item in enumerate(value):
             yield from texts_in(item, (*loc, i))
-
-
-def load_bank(path: Path | str) -> Bank:
-    """Read and validate a bank file; raise SourceError naming file, line and id."""
-    path = Path(path)
-    raw = read_yaml(path)
-    if not isinstance(raw, Mapping):
-        raise describe(path, [Problem((), "the bank must be a mapping of keys to values")])
-    try:
-        bank = Bank.model_validate(raw)
-    except ValidationError as err:
-        raise describe(path, problems_from(err)) from None
-    from .checks import check  # the checks use the model defined here
-
-    problems = list(check(bank))
-    if problems:
-        raise describe(path, problems)
-    return bank

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, Field, StringConstraints
 
 from .bank import HELP_TAGS, Flag, Id, Model, Text
-from .source import Problem, describe, problems_from, read_yaml
+from .source import Problem, load_model
 
 REGIONS_DIR = Path(__file__).parent.parent / "regions"
 # `{name}` in the bank's wording: a term the region fills in ("{emergency}" -> "911" or "999").
@@ -108,18 +107,8 @@ def regions() -> list[str]:
     return sorted(p.stem for p in REGIONS_DIR.glob("*.yaml"))
 
 
-def _validated(model: type[Model], path: Path) -> Model:
-    raw = read_yaml(path)
-    if not isinstance(raw, Mapping):
-        raise describe(path, [Problem((), "the file must be a mapping of keys to values")])
-    try:
-        return model.model_validate(raw)
-    except ValidationError as err:
-        raise describe(path, problems_from(err)) from None
-
-
 def load_region(region_id: str) -> Region:
-    return _validated(Region, REGIONS_DIR / f"{region_id}.yaml")
+    return load_model(REGIONS_DIR / f"{region_id}.yaml", Region)
 
 
 def all_regions() -> list[Region]:
@@ -128,12 +117,11 @@ def all_regions() -> list[Region]:
 
 def load_site(path: Path | str | None) -> tuple[Site, Region]:
     """Read a deployment file (or use the defaults) and the region it names."""
-    if path is None:
-        site = Site()
-    else:
-        path = Path(path)
-        site = _validated(Site, path)
-        if site.region not in regions():
-            known = ", ".join(regions())
-            raise describe(path, [Problem(("region",), f"unknown region (known: {known})")])
+    site = Site() if path is None else load_model(path, Site, _known_region)
     return site, load_region(site.region)
+
+
+def _known_region(site: Site) -> list[Problem]:
+    if site.region in regions():
+        return []
+    return [Problem(("region",), f"unknown region (known: {', '.join(regions())})")]

@@ -133,3 +133,22 @@ def problems_from(error: ValidationError) -> list[Problem]:
             message = f"'{item['loc'][-1]}' is not a known field"
         found.append(Problem(tuple(item["loc"]), message))
     return found
+
+
+def load_model(path: Path | str, model: type, checks: Any = None, *, kind: str = "file") -> Any:
+    """Read a YAML file into a model, then run `checks` on it (a function yielding Problems).
+
+    Raise SourceError naming the file, the line and the item of every problem found.
+    """
+    path = Path(path)
+    raw = read_yaml(path)
+    if not isinstance(raw, Mapping):
+        raise describe(path, [Problem((), f"the {kind} must be a mapping of keys to values")])
+    try:
+        value = model.model_validate(raw)
+    except ValidationError as err:
+        raise describe(path, problems_from(err)) from None
+    problems = list(checks(value)) if checks else []
+    if problems:
+        raise describe(path, problems)
+    return value

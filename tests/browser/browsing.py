@@ -9,11 +9,12 @@ from pathlib import Path
 from helpers import ALL_CLEAR, BANK
 from personas import PERSONAS
 
-from screening import drafts, records, store
-from screening.core.bank import load_bank
 from screening.core.flow import parse_answers
+from screening.core.loading import load_bank
 from screening.core.scoring import score
 from screening.core.shares import from_result
+from screening.storage import records
+from screening.web import drafts, store
 
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

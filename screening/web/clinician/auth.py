@@ -10,9 +10,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from .. import records, store
+from ...storage import records
+from .. import store
 from ..limits import LOGIN, limiter
-from . import audit, bp
+from . import Account, audit, bp
 
 IDLE_SECONDS = 30 * 60
 WRONG = "Email or password is wrong."
@@ -49,7 +50,7 @@ def login():
         clinician = records.check_login(store.db(), form.email.data, form.password.data, method)
         if clinician is not None:
             session.clear()  # a fresh session: nothing from before sign-in carries over
-            login_user(clinician)
+            login_user(Account.of(clinician))
             session["seen"] = int(time.time())
             audit(clinician.id, "login")
             return redirect(url_for(".dashboard"))

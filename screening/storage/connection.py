@@ -1,21 +1,19 @@
-"""The embedded SQLite database: anonymous counts, clinicians, their links, and shared results.
+"""The embedded SQLite database: opening it, its migrations, write transactions and backups.
 
-Answers reach it only when a respondent chooses to share them with a clinician.
+It holds anonymous counts, clinicians, their links and shared results. Answers reach it only when
+a respondent chooses to share them with a clinician.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, current_app, g
 from sqlite_utils import Database, Migrations
 
-log = logging.getLogger(__name__)
 migrations = Migrations("screening")
 
 
@@ -130,36 +128,9 @@ def backup(source: str | Path, target: str | Path) -> dict[str, int]:
         copy.close()
 
 
-def init_app(app: Flask) -> None:
-    """Create or upgrade the database; if that fails the check still works, without counts."""
-    try:
-        migrate(app.config["DATABASE"])
-    except (OSError, sqlite3.Error) as err:
-        log.warning(
-            "Database %s cannot be used (%s): the check works, but counts, clinician pages and "
-            "sharing fail until it can.",
-            app.config["DATABASE"],
-            err,
-        )
-    app.teardown_appcontext(_close)
-
-
-def db() -> Database:
-    if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
-    return g.db
-
-
-def _close(_exc: BaseException | None) -> None:
-    database = g.pop("db", None)
-    if database is not None:
-        database.close()
-
-
 @contextmanager
-def writing(database: Database | None = None) -> Iterator[Database]:
+def writing(database: Database) -> Iterator[Database]:
     """A write transaction that takes the lock up front, so concurrent writers wait, not fail."""
-    database = database or db()
     database.conn.execute("BEGIN IMMEDIATE")
     try:
         yield database
@@ -171,17 +142,3 @@ def writing(database: Database | None = None) -> Iterator[Database]:
 
 def now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-
-
-def count_completed(mode: str, band: str) -> None:
-    """Add one to today's count of completed checks; a database fault never stops a result."""
-    day = datetime.date.today().isoformat()
-    try:
-        with writing() as database:
-            database.execute(
-                "INSERT INTO daily_counts (day, mode, band, completed) VALUES (?, ?, ?, 1) "
-                "ON CONFLICT (day, mode, band) DO UPDATE SET completed = completed + 1",
-                (day, mode, band),
-            )
-    except sqlite3.Error as err:
-        log.warning("Could not count a completed check: %s", err)

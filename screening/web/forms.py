@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectMultipleField
 from wtforms.validators import InputRequired, ValidationError
 
-from .core.bank import Bank, Question
+from ..core.bank import Bank, Question
 
 csrf = CSRFProtect()
 

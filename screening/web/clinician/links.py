@@ -8,7 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from .. import records, store
+from ...storage import records
+from .. import store
 from ..forms import plain_text
 from ..limits import LINK, limiter
 from . import audit, bp

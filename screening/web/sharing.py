@@ -13,14 +13,15 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length
 
-from . import drafts, records, store
+from ..core import flow
+from ..core.scoring import score
+from ..core.shares import from_result, parse_code
+from ..storage import records
+from ..storage.records import Clinician, Link
+from . import drafts, store
 from .content import content
-from .core import flow
-from .core.scoring import score
-from .core.shares import from_result, parse_code
 from .forms import plain_text
 from .limits import SHARE, WITHDRAW, limiter
-from .records import Clinician, Link
 
 bp = Blueprint("sharing", __name__)
 

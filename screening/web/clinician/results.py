@@ -7,12 +7,13 @@ import json
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import records, store
+from ...core import exports
+from ...core.flow import AnswerError, parse_answers
+from ...core.scoring import score
+from ...core.shares import Share, parse_code
+from ...storage import records
+from .. import store
 from ..content import content
-from ..core import exports
-from ..core.flow import AnswerError, parse_answers
-from ..core.scoring import score
-from ..core.shares import Share, parse_code
 from . import audit, bp
 
 

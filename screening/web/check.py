@@ -16,12 +16,12 @@ from flask import (
     url_for,
 )
 
+from ..core import flow
+from ..core.bank import Question
+from ..core.scoring import score
+from ..core.site import place_help
 from . import drafts, sharing, store
 from .content import content, translate
-from .core import flow
-from .core.bank import Question
-from .core.scoring import score
-from .core.site import place_help
 from .forms import EXCLUSIVE, QuestionForm
 from .limits import SUBMIT, limiter
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, g
 
-from .core.bank import Bank, Text, load_bank
-from .core.site import Region, Site, load_site
-from .core.source import SourceError
+from ..core.bank import Bank, Text
+from ..core.loading import load_bank
+from ..core.site import Region, Site, load_site
+from ..core.source import SourceError
 from .forms import QuestionForm, build_forms
 
 

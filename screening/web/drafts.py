@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, Response, current_app, g, request
 
+from ..core.flow import AnswerError, parse_answers
 from .content import content
-from .core.flow import AnswerError, parse_answers
 
 COOKIE = "answers"
 

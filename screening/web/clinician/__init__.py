@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app
+from dataclasses import asdict, dataclass
 
-from .. import records, store
+from flask import Blueprint, Flask, current_app
+from flask_login import UserMixin
+
+from ...core.bank import FLAG_LEVELS, Text
+from ...core.scoring import Result
+from ...core.shares import Share
+from ...storage import records
+from .. import store
 from ..content import content
-from ..core.bank import FLAG_LEVELS, Text
-from ..core.scoring import Result
-from ..core.shares import Share
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinician")
+
+
+@dataclass(frozen=True)
+class Account(records.Clinician, UserMixin):
+    """A clinician as Flask-Login sees them: the session id names their token too."""
+
+    @classmethod
+    def of(cls, clinician: records.Clinician | None) -> Account | None:
+        return None if clinician is None else cls(**asdict(clinician))
+
+    def get_id(self) -> str:
+        return self.session_id
+
+    @property
+    def is_active(self) -> bool:  # UserMixin's says always; the account's own flag decides
+        return bool(self.active)
+
+
+def load_account(session_id: str) -> Account | None:
+    return Account.of(records.clinician_by_session(store.db(), session_id))
 
 
 def init_app(app: Flask) -> None:
@@ -19,7 +43,7 @@ def init_app(app: Flask) -> None:
     manager = LoginManager(app)
     manager.login_view = "clinician.login"
     manager.login_message = "Sign in to see this page."
-    manager.user_loader(lambda session_id: records.clinician_by_session(store.db(), session_id))
+    manager.user_loader(load_account)
     from . import auth, links, results  # noqa: F401 (the routes register themselves on bp)
 
     app.register_blueprint(bp)

@@ -9,12 +9,11 @@ import sqlite3
 from dataclasses import dataclass
 from functools import cache
 
-from flask_login import UserMixin
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .core.shares import Share, new_code, new_secret, secret_digest, secret_matches
-from .store import now, writing
+from ..core.shares import Share, new_code, new_secret, secret_digest, secret_matches
+from .connection import now, writing
 
 
 @cache
@@ -28,14 +27,15 @@ class RecordError(ValueError):
 
 
 @dataclass(frozen=True)
-class Clinician(UserMixin):
+class Clinician:
     id: int
     email: str
     name: str
     active: int
     session_token: str
 
-    def get_id(self) -> str:  # the session names the token too, so old sessions can be ended
+    @property
+    def session_id(self) -> str:  # the session names the token too, so old sessions can be ended
         return f"{self.id}:{self.session_token}"
 
     @property

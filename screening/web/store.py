@@ -1,0 +1,47 @@
+"""The database for a request: opened once per app context on `g`, migrated at start-up."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from flask import Flask, current_app, g
+from sqlite_utils import Database
+
+from ..storage import connection, counts
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    """Create or upgrade the database; if that fails the check still works, without counts."""
+    try:
+        connection.migrate(app.config["DATABASE"])
+    except (OSError, sqlite3.Error) as err:
+        log.warning(
+            "Database %s cannot be used (%s): the check works, but counts, clinician pages and "
+            "sharing fail until it can.",
+            app.config["DATABASE"],
+            err,
+        )
+    app.teardown_appcontext(_close)
+
+
+def db() -> Database:
+    if "db" not in g:
+        g.db = connection.connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def _close(_exc: BaseException | None) -> None:
+    database = g.pop("db", None)
+    if database is not None:
+        database.close()
+
+
+def count_completed(mode: str, band: str) -> None:
+    """Count a completed check; a database fault never stops a result."""
+    try:
+        counts.count_completed(db(), mode, band)
+    except sqlite3.Error as err:
+        log.warning("Could not count a completed check: %s", err)
