@@ -297,7 +297,7 @@ def _failing_link(app: Flask, monkeypatch) -> tuple[FlaskClient, str, str]:
 def _failing_question(app: Flask, monkeypatch) -> tuple[FlaskClient, str, str]:
     client = app.test_client()
     Respondent(client).answer_all(ALL_CLEAR)
-    monkeypatch.setattr(flow, "progress", _raiser)
+    monkeypatch.setattr(flow.Route, "progress", _raiser)
     return client, "/questions/self_harm", "self_harm"
 
 

@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask.testing import FlaskClient
 from helpers import ALL_CLEAR, Respondent, csrf_token, in_bank_order
 
+from screening.web import drafts
+
 # A weekly user whose answers include option and question ids that cannot appear by chance. Six of
 # the bank's criteria score (giving up things among them), so the result is 'many signs'.
 ANSWERS = in_bank_order(
@@ -204,6 +206,29 @@ def test_a_good_cookie_is_accepted(app, client, age_minutes):
     response = client.get("/questions/treatment")
     assert response.status_code == 200
     assert saved(app, client) == {"respondent": ["self"], "last_use": ["past_year"]}
+
+
+@pytest.mark.parametrize(
+    ("age_seconds", "rewritten"), [(5, False), (drafts.REFRESH_SECONDS + 5, True)]
+)
+def test_an_unchanged_cookie_is_rewritten_only_when_its_refresh_is_due(
+    app, client, age_seconds, rewritten
+):
+    token = fernet(app.config["SECRET_KEY"]).encrypt_at_time(
+        payload(app), int(time.time()) - age_seconds
+    )
+    client.set_cookie("answers", token.decode())
+    response = client.get("/questions/treatment")
+    assert response.status_code == 200
+    assert (
+        any(h.startswith("answers=") for h in response.headers.getlist("Set-Cookie")) is rewritten
+    )
+    # An answer always writes the cookie, however fresh.
+    posted = client.post(
+        "/questions/treatment", data={"csrf_token": csrf_token(response.text), "treatment": "no"}
+    )
+    assert posted.status_code == 302
+    assert any(h.startswith("answers=") for h in posted.headers.getlist("Set-Cookie"))
 
 
 def test_no_answer_in_clear_text_in_cookies(app, journey):

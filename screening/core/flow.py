@@ -93,42 +93,77 @@ def known_answers(bank: Bank, answers: Answers) -> dict[str, frozenset[str]]:
     }
 
 
+@dataclass(frozen=True)
+class Route:
+    """The path through a bank for some answers, walked once: ask everything of it."""
+
+    steps: tuple[Step, ...]
+
+    @classmethod
+    def of(cls, bank: Bank, answers: Answers) -> Route:
+        return cls(tuple(walk(bank, answers)))
+
+    def _index(self, question_id: str) -> int:
+        return next(i for i, s in enumerate(self.steps) if s.question.id == question_id)
+
+    def first_unanswered(self) -> Question | None:
+        """The first question that applies and has no answer; None when the check is done."""
+        return next((s.question for s in self.steps if s.relevant and s.answer is None), None)
+
+    def can_ask(self, question_id: str) -> bool:
+        """Whether a question applies and every question that applies before it is answered."""
+        for step in self.steps:
+            if step.question.id == question_id:
+                return bool(step.relevant)
+            if step.relevant is not False and step.answer is None:
+                return False
+        return False
+
+    def next_after(self, question_id: str) -> Question | None:
+        """The question that applies next after this one; None when there is none."""
+        later = self.steps[self._index(question_id) + 1 :]
+        return next((s.question for s in later if s.relevant), None)
+
+    def previous_before(self, question_id: str) -> Question | None:
+        """The applicable question before this one; None for the first one."""
+        earlier = reversed(self.steps[: self._index(question_id)])
+        return next((s.question for s in earlier if s.relevant), None)
+
+    def progress(self, question_id: str) -> tuple[int, int]:
+        """(number of this question, about how many there will be) on this path.
+
+        Questions whose skip rule depends on answers not given yet are counted as possible.
+        """
+        possible = [s.question.id for s in self.steps if s.relevant is not False]
+        return possible.index(question_id) + 1, len(possible)
+
+    def asked(self) -> list[Step]:
+        return [s for s in self.steps if s.relevant]
+
+
 def first_unanswered(bank: Bank, answers: Answers) -> Question | None:
     """Return the first question that applies and has no answer; None when the check is done."""
-    return next((s.question for s in walk(bank, answers) if s.relevant and s.answer is None), None)
+    return Route.of(bank, answers).first_unanswered()
 
 
 def can_ask(bank: Bank, answers: Answers, question_id: str) -> bool:
     """Say whether a question applies and every question that applies before it is answered."""
-    for step in walk(bank, answers):
-        if step.question.id == question_id:
-            return bool(step.relevant)
-        if step.relevant is not False and step.answer is None:
-            return False
-    return False
+    return Route.of(bank, answers).can_ask(question_id)
 
 
 def next_question(bank: Bank, answers: Answers, after: str) -> Question | None:
     """Return the question that applies next after `after`; None when there is none."""
-    steps = walk(bank, answers)
-    index = next(i for i, s in enumerate(steps) if s.question.id == after)
-    return next((s.question for s in steps[index + 1 :] if s.relevant), None)
+    return Route.of(bank, answers).next_after(after)
 
 
 def previous_question(bank: Bank, answers: Answers, before: str) -> Question | None:
     """Return the applicable question before `before`; None for the first one."""
-    steps = walk(bank, answers)
-    index = next(i for i, s in enumerate(steps) if s.question.id == before)
-    return next((s.question for s in reversed(steps[:index]) if s.relevant), None)
+    return Route.of(bank, answers).previous_before(before)
 
 
 def progress(bank: Bank, answers: Answers, question_id: str) -> tuple[int, int]:
-    """Return (number of this question, about how many there will be) on the current path.
-
-    Questions whose skip rule depends on answers not given yet are counted as possible.
-    """
-    possible = [s.question.id for s in walk(bank, answers) if s.relevant is not False]
-    return possible.index(question_id) + 1, len(possible)
+    """Return (number of this question, about how many there will be) on the current path."""
+    return Route.of(bank, answers).progress(question_id)
 
 
 def paths(bank: Bank, limit: int = 100_000) -> set[tuple[str, ...]]:

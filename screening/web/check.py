@@ -74,8 +74,9 @@ def question(question_id: str):
     if isinstance(answers, Response):
         return answers
     changing = "change" in request.args
-    if not flow.can_ask(bank, answers, question_id):
-        return redirect(_next_url(answers, changing))
+    route = flow.Route.of(bank, answers)  # walked once for this request
+    if not route.can_ask(question_id):
+        return redirect(_next_url(answers, changing, route))
     form: QuestionForm = content().forms[g.mode, question_id]()
     if form.is_submitted():
         if form.unexpected_input(request.form):
@@ -83,18 +84,19 @@ def question(question_id: str):
         if form.validate():
             answers = flow.record(bank, answers, question_id, form.chosen())
             drafts.save(answers)
+            after = flow.Route.of(bank, answers)
             if changing:
-                return redirect(_next_url(answers, changing=True))
-            following = flow.next_question(bank, answers, after=question_id)
+                return redirect(_next_url(answers, True, after))
+            following = after.next_after(question_id)
             return redirect(_question_url(following) if following else url_for(".check_answers"))
     q = bank.by_id[question_id]
     chosen = form.chosen() if form.is_submitted() else answers.get(question_id, frozenset())
-    previous = flow.previous_question(bank, answers, before=question_id)
+    previous = route.previous_before(question_id)
     if changing:
         back = url_for(".check_answers")
     else:
         back = _question_url(previous) if previous else url_for(".start")
-    position, total = flow.progress(bank, answers, question_id)
+    position, total = route.progress(question_id)
     return render_template(
         "check/question.html",
         question=q,
@@ -200,9 +202,11 @@ def _question_url(question: Question, changing: bool = False) -> str:
     return url_for(".question", question_id=question.id)
 
 
-def _next_url(answers: dict[str, frozenset[str]], changing: bool = False) -> str:
+def _next_url(
+    answers: dict[str, frozenset[str]], changing: bool = False, route: flow.Route | None = None
+) -> str:
     """Go to the first question still to answer, or to the check-answers page."""
-    following = flow.first_unanswered(content().bank, answers)
+    following = (route or flow.Route.of(content().bank, answers)).first_unanswered()
     return _question_url(following, changing) if following else url_for(".check_answers")
 
 

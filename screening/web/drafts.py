@@ -1,14 +1,16 @@
 """Answers in progress, kept only in an encrypted, authenticated cookie in the person's browser.
 
 The server stores nothing: each request decrypts the cookie (Fernet: AES-128-CBC with an
-HMAC-SHA256, carrying its own timestamp) and each response that touched it encrypts it afresh,
-so the answers expire after DRAFT_MINUTES without activity and any worker can read them.
+HMAC-SHA256, carrying its own timestamp). A response encrypts it afresh when the answers changed,
+or when the cookie is more than REFRESH_SECONDS old, so the answers expire after DRAFT_MINUTES
+without activity and any worker can read them.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import time
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -19,6 +21,7 @@ from ..core.flow import AnswerError, parse_answers
 from .content import content
 
 COOKIE = "answers"
+REFRESH_SECONDS = 60  # an unchanged cookie is rewritten at most this often (its idle clock)
 
 
 def cookie_name() -> str:
@@ -62,10 +65,12 @@ def load() -> dict[str, frozenset[str]] | None:
             raise DraftUnreadable
         answers = parse_answers(content().bank, data["answers"])
         context = dict(data.get("context", {}))
+        issued = fernet.extract_timestamp(token)
     except (InvalidToken, ValueError, KeyError, TypeError, AnswerError, DraftUnreadable):
         g.draft = None  # clear the unreadable cookie on the way out
         raise DraftUnreadable from None
     g.draft, g.draft_context = answers, context
+    g.draft_issued, g.draft_changed = issued, False
     return answers
 
 
@@ -78,11 +83,11 @@ def context() -> dict:
 def save(answers: dict[str, frozenset[str]], **context_changes: object) -> None:
     """Keep these answers (and context changes); the cookie is written with the response."""
     g.draft_context = {**(g.get("draft_context") or {}), **context_changes}
-    g.draft = answers
+    g.draft, g.draft_changed = answers, True
 
 
 def clear() -> None:
-    g.draft, g.draft_context = None, {}
+    g.draft, g.draft_context, g.draft_changed = None, {}, True
 
 
 def encode(answers: dict[str, frozenset[str]], context: dict | None = None) -> str:
@@ -98,6 +103,9 @@ def encode(answers: dict[str, frozenset[str]], context: dict | None = None) -> s
 def _write(response: Response) -> Response:
     if "draft" not in g:
         return response
+    fresh = time.time() - g.get("draft_issued", 0) < REFRESH_SECONDS
+    if g.draft is not None and not g.get("draft_changed", True) and fresh:
+        return response  # unchanged and recently written: nothing to send
     config = current_app.config
     if g.draft is None:
         response.delete_cookie(
