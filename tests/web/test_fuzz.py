@@ -10,7 +10,7 @@ duplicated, only in a header, or missing; urlencoded, multipart, JSON, or a raw 
 wrong or absent content type; with invalid UTF-8, bodies over the 64 KiB limit, unknown fields,
 files, and the real fields with valid and invalid values.
 
-`pytest tests/test_fuzz.py --hypothesis-show-statistics` shows the statuses each route returned.
+`pytest tests/web/test_fuzz.py --hypothesis-show-statistics` shows the statuses each route returned.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import pytest
 
 from screening.storage import connection, records
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ANSWERS = [("respondent", "self"), ("last_use", "never"), ("self_harm", "no")]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "screening"
+PACKAGE = Path(__file__).resolve().parents[2] / "screening"
 # What each layer may import from the package, besides itself.
 ALLOWED = {
     "core": set(),

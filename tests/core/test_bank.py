@@ -74,7 +74,7 @@ flags:
     body: A.
 """
 
-ASSIST = Path(__file__).parent / "banks" / "assist.yaml"
+ASSIST = Path(__file__).resolve().parents[1] / "banks" / "assist.yaml"
 MARK = "# <-"  # ends the line a problem is expected on
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WEB = ("flask", "flask_wtf", "wtforms", "werkzeug", "jinja2", "flask_login", "sqlite_utils")
 # Every module under screening/core/, found from the folder, and the bank's command line.
 CORE = (
