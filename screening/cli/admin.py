@@ -8,14 +8,24 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from werkzeug.security import generate_password_hash
+from sqlite_utils import Database
 
 from ..storage.connection import backup, connect
-from ..storage.records import RecordError, add_clinician, list_clinicians, purge, update_clinician
+from ..storage.records import (
+    PASSWORD_MIN,
+    RecordError,
+    add_clinician,
+    list_clinicians,
+    purge,
+    set_password,
+    update_clinician,
+)
 
 
 @click.group("clinician", cls=AppGroup)
@@ -23,15 +33,21 @@ def clinician_commands() -> None:
     """Manage clinician accounts (there is no sign-up page)."""
 
 
-def _db():
-    return connect(current_app.config["DATABASE"])
+@contextmanager
+def _db() -> Iterator[Database]:
+    """The database for one command, closed when it is done."""
+    database = connect(current_app.config["DATABASE"])
+    try:
+        yield database
+    finally:
+        database.close()
 
 
 def _password(generate: bool) -> tuple[str, bool]:
     if generate:
         return secrets.token_urlsafe(15), True
     return click.prompt(
-        "Password (12 characters or more)", hide_input=True, confirmation_prompt=True
+        f"Password ({PASSWORD_MIN} characters or more)", hide_input=True, confirmation_prompt=True
     ), False
 
 
@@ -45,7 +61,8 @@ def add_clinician_command(email: str, name: str, generate_password: bool) -> Non
     """Create an account. Example: flask --app screening clinician add a@b.org --name 'Dr A'"""
     password, show = _password(generate_password)
     try:
-        add_clinician(_db(), email, name, password, current_app.config["PASSWORD_HASH"])
+        with _db() as db:
+            add_clinician(db, email, name, password, current_app.config["PASSWORD_HASH"])
     except RecordError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Account created for {email.strip().lower()}.")
@@ -56,7 +73,9 @@ def add_clinician_command(email: str, name: str, generate_password: bool) -> Non
 @clinician_commands.command("list")
 def list_clinicians_command() -> None:
     """List accounts. Example: flask --app screening clinician list"""
-    for clinician in list_clinicians(_db()):
+    with _db() as db:
+        found = list_clinicians(db)
+    for clinician in found:
         state = "active" if clinician.active else "disabled"
         click.echo(f"{clinician.email}\t{clinician.name}\t{state}")
 
@@ -66,7 +85,8 @@ def list_clinicians_command() -> None:
 def disable_clinician_command(email: str) -> None:
     """Stop an account signing in; ends its sessions. Example: ... clinician disable a@b.org"""
     try:
-        update_clinician(_db(), email, active=0)
+        with _db() as db:
+            update_clinician(db, email, active=0)
     except RecordError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"{email} is disabled and signed out everywhere.")
@@ -77,7 +97,8 @@ def disable_clinician_command(email: str) -> None:
 def enable_clinician_command(email: str) -> None:
     """Let a disabled account sign in again. Example: ... clinician enable a@b.org"""
     try:
-        update_clinician(_db(), email, active=1)
+        with _db() as db:
+            update_clinician(db, email, active=1)
     except RecordError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"{email} can sign in again.")
@@ -91,13 +112,9 @@ def enable_clinician_command(email: str) -> None:
 def reset_password_command(email: str, generate_password: bool) -> None:
     """Set a new password and end all sessions. Example: ... clinician reset-password a@b.org"""
     password, show = _password(generate_password)
-    if len(password) < 12:
-        raise click.ClickException("The password must be at least 12 characters long.")
-    method = current_app.config["PASSWORD_HASH"]
     try:
-        update_clinician(
-            _db(), email, password_hash=generate_password_hash(password, method=method)
-        )
+        with _db() as db:
+            set_password(db, email, password, current_app.config["PASSWORD_HASH"])
     except RecordError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"New password set for {email}; its sessions have ended.")
@@ -113,7 +130,8 @@ def reset_password_command(email: str, generate_password: bool) -> None:
 def purge_command(days: int | None) -> None:
     """Delete shared results older than RETENTION_DAYS. Example: flask --app screening purge"""
     keep = days if days is not None else int(current_app.config["RETENTION_DAYS"])
-    click.echo(f"Deleted {purge(_db(), keep)} shared results older than {keep} days.")
+    with _db() as db:
+        click.echo(f"Deleted {purge(db, keep)} shared results older than {keep} days.")
 
 
 @click.command("backup")

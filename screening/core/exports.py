@@ -349,8 +349,7 @@ def csv_rows(bank: Bank, shares: Iterable[Share]) -> list[list[str]]:
 
 
 def to_csv(rows: Iterable[Iterable[str]]) -> str:
-    """Rows as CSV text (CRLF line ends, as RFC 4180), every cell neutralised against formulas."""
+    """Rows as CSV text (CRLF line ends, as RFC 4180); `csv_rows` has neutralised the cells."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerows([escape_cell(str(cell)) for cell in row] for row in rows)
+    csv.writer(out).writerows(rows)
     return out.getvalue()

@@ -60,13 +60,26 @@ def _clinician(row: dict | None) -> Clinician | None:
 
 # Clinicians -----------------------------------------------------------------------------------
 
+PASSWORD_MIN = 12
+
+
+def check_password(password: str) -> None:
+    """The one rule for a new password; raise RecordError saying why it will not do."""
+    if len(password) < PASSWORD_MIN:
+        raise RecordError(f"The password must be at least {PASSWORD_MIN} characters long.")
+
+
+def set_password(db: Database, email: str, password: str, method: str) -> Clinician:
+    """Give an account a new password (checked by the rule above); its sessions end."""
+    check_password(password)
+    return update_clinician(db, email, password_hash=generate_password_hash(password, method))
+
 
 def add_clinician(db: Database, email: str, name: str, password: str, method: str) -> Clinician:
     email = email.strip().lower()
     if "@" not in email or not name.strip():
         raise RecordError("Give an email address and a name.")
-    if len(password) < 12:
-        raise RecordError("The password must be at least 12 characters long.")
+    check_password(password)
     row = {
         "email": email,
         "name": name.strip(),

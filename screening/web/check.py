@@ -146,7 +146,6 @@ def result():
         ),
         offer=sharing.referral(),
         shared=context.get("share"),
-        share_form=sharing.ShareForm(),
     )
 
 
