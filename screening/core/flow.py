@@ -13,35 +13,65 @@ class AnswerError(ValueError):
     """Answers that do not fit the bank (unknown question or option, too many choices)."""
 
 
+# What can be wrong with one question's answer: the one rule, used by the forms, by reading a
+# stored draft and by the command line. The first two are a person's slips; the rest cannot come
+# from an honest page.
+EMPTY = "empty"  # nothing chosen
+NOT_ALONE = "not_alone"  # "None of these" (or "I don't know") chosen with another option
+TOO_MANY = "too_many"  # more than one option for a single question, or one option twice
+UNKNOWN = "unknown"  # an option the question does not have
+NOT_OFFERED = "not_offered"  # an option the question has, but not in this mode
+SLIPS = (EMPTY, NOT_ALONE)
+
+
+def answer_problem(question: Question, chosen: Iterable[str], mode: str) -> str | None:
+    """Say what is wrong with choosing these options for a question in a mode; None if nothing."""
+    values = list(chosen)
+    if not values:
+        return EMPTY
+    if len(set(values)) != len(values) or (question.type == "single" and len(values) > 1):
+        return TOO_MANY
+    if any(question.option(v) is None for v in values):
+        return UNKNOWN
+    if not set(values) <= {o.id for o in question.options_for(mode)}:
+        return NOT_OFFERED
+    if len(values) > 1 and any(question.option(v).exclusive for v in values):
+        return NOT_ALONE
+    return None
+
+
+_MESSAGES = {
+    EMPTY: " needs at least one option",
+    NOT_ALONE: ": an exclusive option stands alone",
+    TOO_MANY: " needs exactly one option",
+}
+
+
 def parse_answers(bank: Bank, raw: Mapping[str, Iterable[str] | str]) -> dict[str, frozenset[str]]:
     """Check answers given as question id -> option id(s) and return them as sets."""
-    answers = {}
+    lists = {}
     for question_id, value in raw.items():
-        question = bank.by_id.get(question_id)
-        if question is None:
+        if question_id not in bank.by_id:
             raise AnswerError(f"unknown question {question_id!r}")
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
             raise AnswerError(f"question {question_id!r}: give an option id or a list of them")
-        chosen = frozenset(values)
-        unknown = sorted(o for o in chosen if question.option(o) is None)
-        if unknown:
-            raise AnswerError(f"question {question_id!r} has no option {unknown[0]!r}")
-        if question.type == "single" and len(chosen) != 1:
-            raise AnswerError(f"question {question_id!r} needs exactly one option")
-        if not chosen:
-            raise AnswerError(f"question {question_id!r} needs at least one option")
-        exclusive = {o.id for o in question.options if o.exclusive}
-        if chosen & exclusive and len(chosen) > 1:
-            raise AnswerError(f"question {question_id!r}: an exclusive option stands alone")
-        answers[question_id] = chosen
-    mode = bank.mode_of(answers)
-    for question_id, chosen in answers.items():
-        offered = {o.id for o in bank.by_id[question_id].options_for(mode)}
-        if not chosen <= offered:
-            extra = sorted(chosen - offered)[0]
+        lists[question_id] = sorted(set(values))
+    mode = bank.mode_of({q: frozenset(v) for q, v in lists.items()})
+    for question_id, values in lists.items():
+        question = bank.by_id[question_id]
+        problem = answer_problem(question, values, mode)
+        if problem == UNKNOWN:
+            missing = next(v for v in values if question.option(v) is None)
+            raise AnswerError(f"question {question_id!r} has no option {missing!r}")
+        if problem == NOT_OFFERED:
+            extra = next(v for v in values if v not in {o.id for o in question.options_for(mode)})
             raise AnswerError(f"question {question_id!r}: {extra!r} is not offered to {mode!r}")
-    return answers
+        if problem == EMPTY and question.type == "single":
+            problem = TOO_MANY  # a single question needs exactly one
+        if problem is not None:
+            raise AnswerError(f"question {question_id!r}{_MESSAGES[problem]}")
+    return {q: frozenset(v) for q, v in lists.items()}
 
 
 def record(

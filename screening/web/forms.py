@@ -12,6 +12,7 @@ from wtforms import Field, RadioField, SelectMultipleField
 from wtforms.validators import InputRequired, ValidationError
 
 from ..core.bank import Bank, Question
+from ..core.flow import NOT_ALONE, SLIPS, answer_problem
 
 csrf = CSRFProtect()
 
@@ -29,15 +30,10 @@ class QuestionForm(FlaskForm):
 
     def unexpected_input(self, formdata: MultiDict) -> bool:
         """Say whether the post holds fields or values that no honest page could send."""
-        allowed = {self.answer.name, "csrf_token"}
-        values = formdata.getlist(self.answer.name)
-        options = {o.id for o in self.question.options_for(self.mode)}
-        return (
-            any(name not in allowed for name in formdata)
-            or any(v not in options for v in values)
-            or (self.question.type == "single" and len(values) > 1)
-            or len(values) != len(set(values))
-        )
+        if any(name not in {self.answer.name, "csrf_token"} for name in formdata):
+            return True
+        problem = answer_problem(self.question, formdata.getlist(self.answer.name), self.mode)
+        return problem not in (None, *SLIPS)
 
     def chosen(self) -> frozenset[str]:
         data = self.answer.data
@@ -53,11 +49,9 @@ def plain_text(value: object) -> object:
     return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == " ").strip()
 
 
-def _exclusive_alone(question: Question) -> Callable[[FlaskForm, Field], None]:
-    exclusive = {o.id for o in question.options if o.exclusive}
-
+def _exclusive_alone(question: Question, mode: str) -> Callable[[FlaskForm, Field], None]:
     def check(form: FlaskForm, field: Field) -> None:
-        if set(field.data or ()) & exclusive and len(field.data) > 1:
+        if answer_problem(question, field.data or (), mode) == NOT_ALONE:
             raise ValidationError(EXCLUSIVE)
 
     return check
@@ -75,7 +69,7 @@ def _multiple(question: Question, mode: str) -> Field:
     return SelectMultipleField(
         name=question.id,
         choices=[o.id for o in question.options_for(mode)],
-        validators=[InputRequired(REQUIRED), _exclusive_alone(question)],
+        validators=[InputRequired(REQUIRED), _exclusive_alone(question, mode)],
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from helpers import ALL_CLEAR, as_sets, in_bank_order
 from pydantic import TypeAdapter
 
+from screening.core import flow
 from screening.core.conditions import Condition
 from screening.core.flow import (
     AnswerError,
@@ -384,3 +385,27 @@ def test_paths_through_assist(assist):
         ("q1", "q2", "q6", "q7"),
         ("q1", "q2", "q3", "q4", "q5", "q6", "q7"),
     }
+
+
+# --- the one answer rule -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "chosen", "mode", "problem"),
+    [
+        ("last_use", ["never"], "self", None),
+        ("last_use", [], "self", flow.EMPTY),
+        ("last_use", ["never", "past_year"], "self", flow.TOO_MANY),
+        ("mixing", ["alcohol", "alcohol"], "self", flow.TOO_MANY),
+        ("last_use", ["yesterday"], "self", flow.UNKNOWN),
+        ("last_use", ["dont_know"], "self", flow.NOT_OFFERED),  # "I don't know" is for others
+        ("last_use", ["dont_know"], "other", None),
+        ("self_harm", ["rather_not_say"], "other", flow.NOT_OFFERED),
+        ("mixing", ["none", "alcohol"], "self", flow.NOT_ALONE),
+        ("mixing", ["dont_know", "alcohol"], "other", flow.NOT_ALONE),
+        ("mixing", ["ghb", "alcohol"], "self", None),
+    ],
+)
+def test_answer_problem(bank, question, chosen, mode, problem):
+    assert flow.answer_problem(bank.by_id[question], chosen, mode) == problem
+    assert (problem in flow.SLIPS) == (problem in (flow.EMPTY, flow.NOT_ALONE))
