@@ -19,6 +19,7 @@ from flask import Flask, Response, current_app, g, request
 
 from ..core.flow import AnswerError, parse_answers
 from .content import content
+from .security import cookie_options
 
 COOKIE = "answers"
 REFRESH_SECONDS = 60  # an unchanged cookie is rewritten at most this often (its idle clock)
@@ -106,18 +107,12 @@ def _write(response: Response) -> Response:
     fresh = time.time() - g.get("draft_issued", 0) < REFRESH_SECONDS
     if g.draft is not None and not g.get("draft_changed", True) and fresh:
         return response  # unchanged and recently written: nothing to send
-    config = current_app.config
+    options = cookie_options(current_app)
     if g.draft is None:
-        response.delete_cookie(
-            cookie_name(), httponly=True, secure=config["SESSION_COOKIE_SECURE"], samesite="Lax"
-        )
+        response.delete_cookie(cookie_name(), **options)
         return response
+    value = encode(g.draft, g.get("draft_context"))
     response.set_cookie(
-        cookie_name(),
-        encode(g.draft, g.get("draft_context")),
-        max_age=config["DRAFT_MINUTES"] * 60,
-        httponly=True,
-        secure=config["SESSION_COOKIE_SECURE"],
-        samesite="Lax",
+        cookie_name(), value, max_age=current_app.config["DRAFT_MINUTES"] * 60, **options
     )
     return response

@@ -20,7 +20,13 @@ CSP = {
 talisman = Talisman()
 
 
+def cookie_options(app: Flask) -> dict[str, object]:
+    """The attributes of every cookie the app sets: the session's and the answers'."""
+    return {"httponly": True, "secure": app.config["SESSION_COOKIE_SECURE"], "samesite": "Lax"}
+
+
 def init_app(app: Flask) -> None:
+    cookies = cookie_options(app)
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the proxy; development runs on plain http
@@ -30,9 +36,9 @@ def init_app(app: Flask) -> None:
         content_security_policy=CSP,
         frame_options="DENY",
         referrer_policy="same-origin",  # Flask-WTF's HTTPS referrer check needs same-origin
-        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
-        session_cookie_http_only=True,
-        session_cookie_samesite="Lax",
+        session_cookie_secure=cookies["secure"],
+        session_cookie_http_only=cookies["httponly"],
+        session_cookie_samesite=cookies["samesite"],
         x_content_type_options=True,
     )
     app.before_request(only_form_posts)  # registered before CSRF, so it sees bodies first
