@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     Response,
@@ -63,16 +66,50 @@ def begin():
     return redirect(_next_url({}))
 
 
+def with_answers(finished: bool = False) -> Callable:
+    """Give a view the answers in progress (and set the mode their wording follows), or send the
+    person to the start with a plain message; with `finished`, to the first question left."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                answers = drafts.load()
+            except drafts.DraftUnreadable:
+                flash(UNREADABLE_MESSAGE)
+                return redirect(url_for(".start"))
+            if answers is None:
+                flash(RESTART_MESSAGE.format(minutes=current_app.config["DRAFT_MINUTES"]))
+                return redirect(url_for(".start"))
+            g.mode = content().bank.mode_of(answers)  # wording follows whose use it is
+            if finished and flow.first_unanswered(content().bank, answers) is not None:
+                return redirect(_next_url(answers))
+            return view(answers, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def known_question(view: Callable) -> Callable:
+    """A question the bank does not have is not found, whatever the answers."""
+
+    @functools.wraps(view)
+    def wrapper(question_id: str):
+        if question_id not in content().bank.by_id:
+            abort(404)
+        return view(question_id=question_id)
+
+    return wrapper
+
+
 @bp.route("/questions/<question_id>", methods=["GET", "POST"])
 @limiter.limit(SUBMIT, methods=["POST"])
-def question(question_id: str):
+@known_question
+@with_answers()
+def question(answers: dict[str, frozenset[str]], question_id: str):
     """Ask one question; on a valid answer keep it and move on."""
     bank = content().bank
-    if question_id not in bank.by_id:
-        abort(404)
-    answers = _answers_or_restart()
-    if isinstance(answers, Response):
-        return answers
     changing = "change" in request.args
     route = flow.Route.of(bank, answers)  # walked once for this request
     if not route.can_ask(question_id):
@@ -112,12 +149,10 @@ def question(question_id: str):
 
 
 @bp.route("/check-answers", methods=["GET", "POST"])
-def check_answers():
+@with_answers(finished=True)
+def check_answers(answers: dict[str, frozenset[str]]):
     """List every answer with a way to change it; Continue goes to the result."""
     bank = content().bank
-    answers = _finished_answers()
-    if isinstance(answers, Response):
-        return answers
     if request.method == "POST":
         store.count_completed(g.get("mode", "self"), score(bank, answers).band.id)
         return redirect(url_for(".result"))
@@ -128,11 +163,9 @@ def check_answers():
 
 
 @bp.get("/result")
-def result():
+@with_answers(finished=True)
+def result(answers: dict[str, frozenset[str]]):
     """Show what the answers suggest, what to do, and who to contact."""
-    answers = _finished_answers()
-    if isinstance(answers, Response):
-        return answers
     context = drafts.context()
     result = score(content().bank, answers)
     return render_template(
@@ -171,28 +204,6 @@ def quick_exit():
 def privacy():
     """Say in plain words what is kept, where and for how long."""
     return render_template("check/privacy.html")
-
-
-def _answers_or_restart() -> dict[str, frozenset[str]] | Response:
-    """Return the answers in progress, or a redirect to the start page with a plain message."""
-    try:
-        answers = drafts.load()
-    except drafts.DraftUnreadable:
-        flash(UNREADABLE_MESSAGE)
-        return redirect(url_for(".start"))
-    if answers is None:
-        flash(RESTART_MESSAGE.format(minutes=current_app.config["DRAFT_MINUTES"]))
-        return redirect(url_for(".start"))
-    g.mode = content().bank.mode_of(answers)  # wording and options follow whose use it is
-    return answers
-
-
-def _finished_answers() -> dict[str, frozenset[str]] | Response:
-    """Return answers to every question that applies, or a redirect to what is missing."""
-    answers = _answers_or_restart()
-    if isinstance(answers, Response) or flow.first_unanswered(content().bank, answers) is None:
-        return answers
-    return redirect(_next_url(answers))
 
 
 def _question_url(question: Question, changing: bool = False) -> str:
