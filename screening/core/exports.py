@@ -15,6 +15,7 @@ from typing import Any
 
 from .bank import Bank, Option, Question, Text
 from .conditions import All, AnyOf, Leaf
+from .report import MODE_LABELS
 from .scoring import SCORERS
 from .shares import Share
 
@@ -22,8 +23,8 @@ ENABLE_WHEN_EXPRESSION = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 )
 SOURCES = {
-    "self": {"type": "Patient", "display": "The patient (self-report)"},
-    "other": {"type": "RelatedPerson", "display": "A family member or friend (proxy report)"},
+    "self": {"type": "Patient", "display": MODE_LABELS["self"]},
+    "other": {"type": "RelatedPerson", "display": MODE_LABELS["other"]},
 }
 CSV_HEADER = (
     "reference",

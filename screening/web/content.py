@@ -8,6 +8,7 @@ from flask import Flask, current_app, g
 
 from ..core.bank import Bank, Text
 from ..core.loading import load_bank
+from ..core.shares import format_code
 from ..core.site import Region, Site, load_site
 from ..core.source import SourceError
 from .forms import QuestionForm, build_forms
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.extensions["screening"] = Content(bank, site, region, build_forms(bank))
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(t=translate, paragraphs=paragraphs)
+    app.jinja_env.filters["reference"] = format_code  # "K7F3QD" -> "K7F-3QD", one way everywhere
     app.context_processor(lambda: {"content": content()})
 
 
