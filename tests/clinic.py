@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import ALL_CLEAR, BANK, Respondent, csrf_token
+from helpers import ALL_CLEAR, BANK, Respondent, csrf_token, in_bank_order
 
 from screening import create_app
 from screening.core.flow import parse_answers
@@ -178,3 +178,43 @@ def bank():
 
 def scored(answers: dict) -> Result:
     return score(bank(), parse_answers(bank(), answers))
+
+
+WRONG = "Email or password is wrong."
+# Answers that raise two flags (mixing, bladder) and reach the middle band, through time_spent.
+FLAGGED = in_bank_order(
+    {
+        **ALL_CLEAR,
+        "frequency": "weekly",
+        "time_spent": "some",
+        "mixing": ["alcohol"],
+        "urinary": ["pain"],
+        "despite_harm": "no",
+    }
+)
+PROXY = in_bank_order(
+    {
+        **ALL_CLEAR,
+        "respondent": "other",
+        "relationship": "partner",
+        "contact": "daily",
+        "confidence": "fairly_sure",
+        "gave_up": "dont_know",
+    }
+)
+
+
+def clinician_rows(app) -> list[dict]:
+    return query(app, "SELECT * FROM clinicians ORDER BY email")
+
+
+def error_summary(page: str) -> str:
+    match = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    assert match, "no error summary"
+    return match.group(0)
+
+
+def shown_password(output: str) -> str:
+    match = re.search(r"Password \(shown once\): (\S+)", output)
+    assert match, output
+    return match.group(1)

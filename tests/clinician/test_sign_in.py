@@ -1,0 +1,183 @@
+"""Signing in and out: sessions, idle time-outs and rate limits."""
+
+from __future__ import annotations
+
+import pytest
+from clinic import (
+    AMIRA,
+    BEN,
+    PASSWORD,
+    WRONG,
+    add_clinician,
+    error_summary,
+    post_form,
+    sign_in,
+    signed_in,
+)
+from helpers import csrf_token
+
+from screening.storage import connection, records
+from screening.web.clinician import auth
+
+# Signing in and out ---------------------------------------------------------------------------
+
+
+def test_the_same_words_whatever_was_wrong(app, amira):
+    add_clinician(app, BEN)
+    database = connection.connect(app.config["DATABASE"])
+    records.update_clinician(database, BEN[0], active=0)
+    database.close()
+    attempts = {
+        "wrong password": (AMIRA[0], "not the password at all"),
+        "unknown email": ("nobody@example.org", PASSWORD),
+        "disabled account": (BEN[0], PASSWORD),
+    }
+    summaries = set()
+    for why, (email, password) in attempts.items():
+        response = sign_in(app.test_client(), email, password)
+        assert response.status_code == 401, why
+        assert WRONG in response.text, why
+        summaries.add(error_summary(response.text))
+        for hint in ("disabled", "no account", "not found", "unknown"):
+            assert hint not in response.text.lower(), (why, hint)
+    assert len(summaries) == 1
+
+
+def test_signing_in_goes_to_the_dashboard(app, amira):
+    client = app.test_client()
+    response = sign_in(client)
+    assert response.status_code == 302
+    assert response.location == "/clinician/"
+    page = client.get("/clinician/")
+    assert page.status_code == 200
+    assert "Results shared with you" in page.text
+
+
+def test_signing_in_starts_a_fresh_session(app, amira):
+    client = app.test_client()
+    page = client.get("/clinician/login")
+    with client.session_transaction() as session:
+        session["carried"] = "planted before sign-in"
+        session["_flashes"] = [("message", "A note left before sign-in")]
+        before_csrf = session["csrf_token"]
+    before = client.get_cookie("session").value
+
+    data = {"csrf_token": csrf_token(page.text), "email": AMIRA[0], "password": PASSWORD}
+    assert client.post("/clinician/login", data=data).status_code == 302
+
+    after = client.get_cookie("session").value
+    assert after != before
+    with client.session_transaction() as session:
+        assert "carried" not in session
+        assert "_flashes" not in session
+        assert session.get("csrf_token") != before_csrf
+        assert session["_user_id"].startswith(f"{amira.id}:")
+    assert "A note left before sign-in" not in client.get("/clinician/").text
+
+
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(app, amira):
+    browser = signed_in(app)
+    copied = browser.get_cookie("session").value
+    out = post_form(browser, "/clinician/", "/clinician/logout")
+    assert out.status_code == 302
+    assert out.location == "/clinician/login"
+    assert "You have signed out." in browser.get(out.location).text
+
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    response = replay.get("/clinician/")
+    assert response.status_code == 302
+    assert response.location.startswith("/clinician/login")
+    assert browser.get("/clinician/").location.startswith("/clinician/login")
+
+
+def test_signing_out_ends_the_accounts_other_sessions(app, amira):
+    here, elsewhere = signed_in(app), signed_in(app)
+    assert elsewhere.get("/clinician/").status_code == 200
+    post_form(here, "/clinician/", "/clinician/logout")
+    assert elsewhere.get("/clinician/").location.startswith("/clinician/login")
+
+
+class Clock:
+    """Stands in for the `time` module in screening.web.clinician.auth."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, minutes: float) -> None:
+        self.now += minutes * 60
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock(1_900_000_000.0)
+    monkeypatch.setattr(auth, "time", fake)
+    return fake
+
+
+def test_idle_for_31_minutes_signs_out_with_a_message(app, amira, clock):
+    browser = signed_in(app)
+    clock.advance(31)
+    response = browser.get("/clinician/")
+    assert response.status_code == 302
+    assert response.location == "/clinician/login"
+    assert "signed out after 30 minutes without activity" in browser.get(response.location).text
+    clock.advance(-31)  # the session is gone for good, not just too old
+    assert browser.get("/clinician/").location.startswith("/clinician/login")
+
+
+def test_idle_for_29_minutes_stays_signed_in(app, amira, clock):
+    browser = signed_in(app)
+    clock.advance(29)
+    assert browser.get("/clinician/").status_code == 200
+
+
+def test_idle_time_counts_from_the_last_request(app, amira, clock):
+    browser = signed_in(app)
+    for _ in range(3):  # 87 minutes after sign-in, but never 30 idle
+        clock.advance(29)
+        assert browser.get("/clinician/links").status_code == 200
+    clock.advance(31)
+    assert browser.get("/clinician/links").location == "/clinician/login"
+
+
+def test_the_sixth_wrong_sign_in_within_a_minute_is_refused(app, amira):
+    client = app.test_client()
+    token = csrf_token(client.get("/clinician/login").text)
+    wrong = {"csrf_token": token, "email": AMIRA[0], "password": "not the password at all"}
+    for attempt in range(5):
+        assert client.post("/clinician/login", data=wrong).status_code == 401, attempt
+    refused = client.post("/clinician/login", data=wrong)
+    assert refused.status_code == 429
+    assert "Too many tries" in refused.text
+    assert "Please wait a few minutes" in refused.text
+    assert "Traceback" not in refused.text
+    right = {**wrong, "password": PASSWORD}
+    assert client.post("/clinician/login", data=right).status_code == 429
+    assert client.get("/clinician/login").status_code == 200  # the page itself still shows
+
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.7"  # another address has its own count
+    assert sign_in(other).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/clinician/",
+        "/clinician/?link=1",
+        "/clinician/links",
+        "/clinician/results/K7F-3QD",
+        "/clinician/results/K7F-3QD/fhir",
+        "/clinician/export.csv",
+        "/clinician/questionnaire.json",
+    ],
+)
+def test_clinician_pages_need_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.location.startswith("/clinician/login")
+    assert "Sign in to see this page." in client.get(response.location).text
