@@ -200,7 +200,8 @@ def questionnaire(bank: Bank) -> Json:
                 "type": "choice",
                 "readOnly": True,
                 "answerOption": [
-                    o for o in bands if bank.band(o["valueCoding"]["code"]).min is not None
+                    {"valueCoding": _band_coding(bank, band.id, "self")}
+                    for band in bank.score_bands
                 ],
             },
             *_scoring_items(bank),

@@ -167,9 +167,6 @@ class Route:
         possible = [s.question.id for s in self.steps if s.relevant is not False]
         return possible.index(question_id) + 1, len(possible)
 
-    def asked(self) -> list[Step]:
-        return [s for s in self.steps if s.relevant]
-
 
 def first_unanswered(bank: Bank, answers: Answers) -> Question | None:
     """Return the first question that applies and has no answer; None when the check is done."""

@@ -19,12 +19,10 @@ from clinic import (
     REFERENCE,
     SECRET,
     USER_AGENT,
-    add_clinician,
     add_link,
     bank,
     columns,
     finish_through,
-    make_app,
     post_form,
     query,
     reference,
@@ -64,17 +62,6 @@ SHARE_COLUMNS = {
 FLAGGED = in_bank_order(
     {**ALL_CLEAR, "frequency": "weekly", "time_spent": "some", "mixing": ["alcohol"]}
 )
-
-
-@pytest.fixture
-def app(tmp_path):
-    """Overrides conftest's app (and so its client): fast password hashing."""
-    return make_app(tmp_path)
-
-
-@pytest.fixture
-def amira(app):
-    return add_clinician(app, AMIRA)
 
 
 @pytest.fixture
