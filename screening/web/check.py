@@ -11,7 +11,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -24,7 +23,7 @@ from ..core.bank import Question
 from ..core.scoring import score
 from ..core.site import place_help
 from . import drafts, sharing, store
-from .content import content, translate
+from .content import Wording, content
 from .forms import EXCLUSIVE, QuestionForm
 from .limits import SUBMIT, limiter
 
@@ -51,40 +50,42 @@ def no_store(response: Response) -> Response:
 @bp.get("/")
 def start():
     """Show what the check is, how long it takes and what is kept."""
-    return render_template("check/start.html", offer=sharing.referral())
+    try:
+        draft = drafts.load()
+    except drafts.DraftUnreadable:
+        draft = None
+    return render_template("check/start.html", offer=sharing.referral(draft))
 
 
 @bp.post("/start")
 def begin():
     """Start a fresh check (keeping the referral link it was opened from) and ask question 1."""
     try:
-        link = drafts.context().get("link")
+        link = getattr(drafts.load(), "link", None)
     except drafts.DraftUnreadable:
         link = None
-    drafts.clear()
-    drafts.save({}, link=link)
+    drafts.keep(drafts.begin(link))
     return redirect(_next_url({}))
 
 
-def with_answers(finished: bool = False) -> Callable:
-    """Give a view the answers in progress (and set the mode their wording follows), or send the
-    person to the start with a plain message; with `finished`, to the first question left."""
+def with_draft(finished: bool = False) -> Callable:
+    """Give a view the check in progress, or send the person to the start with a plain message;
+    with `finished`, to the first question still to answer."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             try:
-                answers = drafts.load()
+                draft = drafts.load()
             except drafts.DraftUnreadable:
                 flash(UNREADABLE_MESSAGE)
                 return redirect(url_for(".start"))
-            if answers is None:
+            if draft is None:
                 flash(RESTART_MESSAGE.format(minutes=current_app.config["DRAFT_MINUTES"]))
                 return redirect(url_for(".start"))
-            g.mode = content().bank.mode_of(answers)  # wording follows whose use it is
-            if finished and flow.first_unanswered(content().bank, answers) is not None:
-                return redirect(_next_url(answers))
-            return view(answers, *args, **kwargs)
+            if finished and flow.first_unanswered(content().bank, draft.answers) is not None:
+                return redirect(_next_url(draft.answers))
+            return view(draft, *args, **kwargs)
 
         return wrapper
 
@@ -106,21 +107,21 @@ def known_question(view: Callable) -> Callable:
 @bp.route("/questions/<question_id>", methods=["GET", "POST"])
 @limiter.limit(SUBMIT, methods=["POST"])
 @known_question
-@with_answers()
-def question(answers: dict[str, frozenset[str]], question_id: str):
+@with_draft()
+def question(draft: drafts.Draft, question_id: str):
     """Ask one question; on a valid answer keep it and move on."""
-    bank = content().bank
+    bank, answers, wording = content().bank, draft.answers, content().wording(draft.mode)
     changing = "change" in request.args
     route = flow.Route.of(bank, answers)  # walked once for this request
     if not route.can_ask(question_id):
         return redirect(_next_url(answers, changing, route))
-    form: QuestionForm = content().forms[g.mode, question_id]()
+    form: QuestionForm = content().forms[draft.mode, question_id]()
     if form.is_submitted():
         if form.unexpected_input(request.form):
             abort(400)
         if form.validate():
             answers = flow.record(bank, answers, question_id, form.chosen())
-            drafts.save(answers)
+            drafts.keep(draft.answering(answers))
             after = flow.Route.of(bank, answers)
             if changing:
                 return redirect(_next_url(answers, True, after))
@@ -134,13 +135,14 @@ def question(answers: dict[str, frozenset[str]], question_id: str):
     else:
         back = _question_url(previous) if previous else url_for(".start")
     position, total = route.progress(question_id)
-    return render_template(
+    return render(
         "check/question.html",
+        draft,
         question=q,
-        options=q.options_for(g.mode),
+        options=q.options_for(draft.mode),
         form=form,
         chosen=chosen,
-        error=_error_message(q, form.answer.errors, chosen),
+        error=_error_message(q, form.answer.errors, chosen, wording),
         hints=bank.hints_for(question_id, answers),
         back=back,
         position=position,
@@ -149,27 +151,27 @@ def question(answers: dict[str, frozenset[str]], question_id: str):
 
 
 @bp.route("/check-answers", methods=["GET", "POST"])
-@with_answers(finished=True)
-def check_answers(answers: dict[str, frozenset[str]]):
+@with_draft(finished=True)
+def check_answers(draft: drafts.Draft):
     """List every answer with a way to change it; Continue goes to the result."""
     bank = content().bank
     if request.method == "POST":
-        store.count_completed(g.get("mode", "self"), score(bank, answers).band.id)
+        store.count_completed(draft.mode, score(bank, draft.answers).band.id)
         return redirect(url_for(".result"))
-    steps = [s for s in flow.walk(bank, answers) if s.relevant]
-    return render_template(
-        "check/check_answers.html", steps=steps, back=_question_url(steps[-1].question)
+    steps = [s for s in flow.walk(bank, draft.answers) if s.relevant]
+    return render(
+        "check/check_answers.html", draft, steps=steps, back=_question_url(steps[-1].question)
     )
 
 
 @bp.get("/result")
-@with_answers(finished=True)
-def result(answers: dict[str, frozenset[str]]):
+@with_draft(finished=True)
+def result(draft: drafts.Draft):
     """Show what the answers suggest, what to do, and who to contact."""
-    context = drafts.context()
-    result = score(content().bank, answers)
-    return render_template(
+    result = score(content().bank, draft.answers)
+    return render(
         "check/result.html",
+        draft,
         result=result,
         # in page order: urgent flags, then the info under the band, then the advice
         help=place_help(
@@ -177,8 +179,8 @@ def result(answers: dict[str, frozenset[str]]):
             result.flags_at("urgent") + result.flags_at("info") + result.flags_at("advice"),
             result.mode,
         ),
-        offer=sharing.referral(),
-        shared=context.get("share"),
+        offer=sharing.referral(draft),
+        shared=draft.share,
     )
 
 
@@ -206,6 +208,12 @@ def privacy():
     return render_template("check/privacy.html")
 
 
+def render(template: str, draft: drafts.Draft, **context) -> str:
+    """Render a page of the check in the wording of the draft's mode: own use or another's."""
+    wording = content().wording(draft.mode)
+    return render_template(template, t=wording, paragraphs=wording.paragraphs, **context)
+
+
 def _question_url(question: Question, changing: bool = False) -> str:
     if changing:
         return url_for(".question", question_id=question.id, change=1)
@@ -220,10 +228,12 @@ def _next_url(
     return _question_url(following, changing) if following else url_for(".check_answers")
 
 
-def _error_message(question: Question, errors: list[str], chosen: frozenset[str]) -> str | None:
+def _error_message(
+    question: Question, errors: list[str], chosen: frozenset[str], wording: Wording
+) -> str | None:
     if not errors:
         return None
     if EXCLUSIVE in errors:
         alone = next(o for o in question.options if o.exclusive and o.id in chosen)
-        return f"Select '{translate(alone.label)}' on its own, or select the answers that apply"
-    return translate(question.error) or "Select an answer"
+        return f"Select '{wording(alone.label)}' on its own, or select the answers that apply"
+    return wording(question.error) or "Select an answer"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 
 from ..core.bank import Bank, Text
 from ..core.loading import load_bank
@@ -15,11 +15,38 @@ from .forms import QuestionForm, build_forms
 
 
 @dataclass(frozen=True)
+class Wording:
+    """The words of texts for one mode and language, with the region's terms filled in.
+
+    Pages get the wording for the respondent's mode as `t` (and `paragraphs`); templates that
+    use it in macros import them `with context`.
+    """
+
+    region: Region
+    mode: str
+    language: str
+
+    def __call__(self, text: Text | None) -> str:
+        if text is None:
+            return ""
+        return self.region.fill(text.get(self.mode, self.language), self.mode, self.language)
+
+    def paragraphs(self, text: Text | None) -> list[str]:
+        """Split wording into paragraphs at blank lines, joining the lines within each."""
+        return [" ".join(p.split()) for p in self(text).split("\n\n") if p.strip()]
+
+
+@dataclass(frozen=True)
 class Content:
     bank: Bank
     site: Site
     region: Region
     forms: dict[tuple[str, str], type[QuestionForm]]  # by (mode, question id)
+    wordings: dict[str, Wording] = field(default_factory=dict)  # by mode, made at start-up
+
+    def wording(self, mode: str) -> Wording:
+        """The wording for a respondent's mode (their own use, or someone else's)."""
+        return self.wordings.get(mode) or next(iter(self.wordings.values()))
 
 
 def init_app(app: Flask) -> None:
@@ -29,25 +56,14 @@ def init_app(app: Flask) -> None:
         site, region = load_site(app.config["SITE"])
     except SourceError as err:
         raise SystemExit(f"Cannot start: {err}") from None
-    app.extensions["screening"] = Content(bank, site, region, build_forms(bank))
+    wordings = {mode: Wording(region, mode, bank.language) for mode in bank.modes}
+    app.extensions["screening"] = Content(bank, site, region, build_forms(bank), wordings)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals.update(t=translate, paragraphs=paragraphs)
+    default = wordings[bank.mode_of({})]  # pages with no check in progress: the person's own
+    app.jinja_env.globals.update(t=default, paragraphs=default.paragraphs)
     app.jinja_env.filters["reference"] = format_code  # "K7F3QD" -> "K7F-3QD", one way everywhere
     app.context_processor(lambda: {"content": content()})
 
 
 def content() -> Content:
     return current_app.extensions["screening"]
-
-
-def translate(text: Text | None) -> str:
-    """Return the wording for the current respondent's mode and language."""
-    if text is None:
-        return ""
-    mode, language = g.get("mode", "self"), g.get("language", content().bank.language)
-    return content().region.fill(text.get(mode, language), mode, language)
-
-
-def paragraphs(text: Text | None) -> list[str]:
-    """Split wording into paragraphs at blank lines, joining the lines within each."""
-    return [" ".join(p.split()) for p in translate(text).split("\n\n") if p.strip()]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -51,68 +53,97 @@ def _bank_version() -> str:
     return f"{bank.id}@{bank.version}"
 
 
-def load() -> dict[str, frozenset[str]] | None:
-    """Return the answers in progress; None when no check has been started in this browser."""
+@dataclass(frozen=True)
+class Draft:
+    """A check in progress: the answers so far, whose use they are about, and what the check was
+    opened with or led to. Made only by `begin` and `Draft.answering`, so `mode` always follows
+    the answers."""
+
+    answers: Mapping[str, frozenset[str]]
+    mode: str  # whose use the answers are about: the wording of every page follows it
+    link: int | None = None  # the clinician's referral link the check was opened from
+    share: str | None = None  # the reference code of a result shared from this browser
+    secret: str | None = None  # its withdrawal code, kept only until it has been shown once
+
+    def answering(self, answers: Mapping[str, frozenset[str]]) -> Draft:
+        """The same check with these answers."""
+        return replace(self, answers=answers, mode=content().bank.mode_of(answers))
+
+
+def begin(link: int | None = None) -> Draft:
+    """A fresh check, opened from a referral link or not."""
+    return Draft({}, content().bank.mode_of({}), link=link)
+
+
+def load() -> Draft | None:
+    """Return the check in progress; None when no check has been started in this browser."""
     if "draft" in g:
         return g.draft
-    g.draft_context = {}
     token = request.cookies.get(cookie_name())
     if token is None:
+        g.draft = None
         return None
     fernet: Fernet = current_app.extensions["drafts"]
     try:
         data = json.loads(fernet.decrypt(token, ttl=current_app.config["DRAFT_MINUTES"] * 60))
         if data["bank"] != _bank_version():
-            raise DraftUnreadable
+            raise ValueError("from another version of the bank")
         answers = parse_answers(content().bank, data["answers"])
-        context = dict(data.get("context", {}))
+        made = data.get("context", {})
+        draft = replace(
+            begin(_link(made.get("link"))).answering(answers),
+            share=_text(made.get("share")),
+            secret=_text(made.get("secret")),
+        )
         issued = fernet.extract_timestamp(token)
-    except (InvalidToken, ValueError, KeyError, TypeError, AnswerError, DraftUnreadable):
-        g.draft = None  # clear the unreadable cookie on the way out
+    except (InvalidToken, ValueError, KeyError, TypeError, AttributeError, AnswerError):
+        g.draft, g.draft_changed = None, True  # clear the unreadable cookie on the way out
         raise DraftUnreadable from None
-    g.draft, g.draft_context = answers, context
-    g.draft_issued, g.draft_changed = issued, False
-    return answers
+    g.draft, g.draft_issued = draft, issued
+    return draft
 
 
-def context() -> dict:
-    """What the check was opened with and what came of it: a referral link, a share made."""
-    load()
-    return dict(g.get("draft_context") or {})
+def _link(value: object) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise TypeError(value)
 
 
-def save(answers: dict[str, frozenset[str]], **context_changes: object) -> None:
-    """Keep these answers (and context changes); the cookie is written with the response."""
-    g.draft_context = {**(g.get("draft_context") or {}), **context_changes}
-    g.draft, g.draft_changed = answers, True
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(value)
+
+
+def keep(draft: Draft) -> None:
+    """Keep this check in progress; the cookie is written with the response."""
+    g.draft, g.draft_changed = draft, True
 
 
 def clear() -> None:
-    g.draft, g.draft_context, g.draft_changed = None, {}, True
+    """Forget the check in progress; the cookie is deleted with the response."""
+    g.draft, g.draft_changed = None, True
 
 
-def encode(answers: dict[str, frozenset[str]], context: dict | None = None) -> str:
-    """Encrypt answers and context, with the bank version and the time, into a cookie value."""
+def encode(draft: Draft) -> str:
+    """Encrypt a draft, with the bank version and the time, into a cookie value."""
+    context = {"link": draft.link, "share": draft.share, "secret": draft.secret}
     payload = {
         "bank": _bank_version(),
-        "answers": {q: sorted(a) for q, a in answers.items()},
-        "context": {k: v for k, v in (context or {}).items() if v is not None},
+        "answers": {q: sorted(a) for q, a in draft.answers.items()},
+        "context": {k: v for k, v in context.items() if v is not None},
     }
     return current_app.extensions["drafts"].encrypt(json.dumps(payload).encode()).decode()
 
 
 def _write(response: Response) -> Response:
-    if "draft" not in g:
-        return response
-    fresh = time.time() - g.get("draft_issued", 0) < REFRESH_SECONDS
-    if g.draft is not None and not g.get("draft_changed", True) and fresh:
-        return response  # unchanged and recently written: nothing to send
+    unchanged = not g.get("draft_changed")
+    if unchanged and (g.get("draft") is None or time.time() - g.draft_issued < REFRESH_SECONDS):
+        return response  # unchanged, and recently written: nothing to send
     options = cookie_options(current_app)
     if g.draft is None:
         response.delete_cookie(cookie_name(), **options)
         return response
-    value = encode(g.draft, g.get("draft_context"))
-    response.set_cookie(
-        cookie_name(), value, max_age=current_app.config["DRAFT_MINUTES"] * 60, **options
-    )
+    max_age = current_app.config["DRAFT_MINUTES"] * 60
+    response.set_cookie(cookie_name(), encode(g.draft), max_age=max_age, **options)
     return response

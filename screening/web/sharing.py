@@ -7,6 +7,7 @@ and the date are kept, with an optional name or initials: no IP address, browser
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
@@ -40,9 +41,9 @@ class WithdrawForm(FlaskForm):
     this_browser = HiddenField()  # set by the button on the page shown right after sharing
 
 
-def referral() -> tuple[Link, Clinician] | None:
+def referral(draft: drafts.Draft | None) -> tuple[Link, Clinician] | None:
     """The clinician this check was opened for, while their link is still active."""
-    link_id = _context().get("link")
+    link_id = draft.link if draft else None
     return records.clinician_of_link(store.db(), link_id) if link_id else None
 
 
@@ -52,8 +53,7 @@ def open_link(token: str):
     link = records.link_by_token(store.db(), token)
     if link is None or records.clinician_of_link(store.db(), link.id) is None:
         return render_template("sharing/link_inactive.html"), 404
-    drafts.clear()
-    drafts.save({}, link=link.id)
+    drafts.keep(drafts.begin(link.id))
     return redirect(url_for("check.start"))
 
 
@@ -61,12 +61,11 @@ def open_link(token: str):
 @limiter.limit(SHARE)
 def share():
     """Store the finished result for the clinician who sent the link, with consent given here."""
-    answers = _context() and drafts.load()
-    bank = content().bank
-    found = referral() if answers else None
-    if found is None or flow.first_unanswered(bank, answers) is not None:
+    draft, bank = _draft(), content().bank
+    found = referral(draft) if draft and draft.answers else None
+    if found is None or flow.first_unanswered(bank, draft.answers) is not None:
         abort(400)
-    if _context().get("share"):  # already shared from here (a second press, a resubmission)
+    if draft.share:  # already shared from here (a second press, a resubmission)
         return redirect(url_for(".shared"))
     form = ShareForm()
     if not form.validate():
@@ -77,30 +76,29 @@ def share():
         store.db(),
         from_result(
             bank,
-            score(bank, answers),
+            score(bank, draft.answers),
             clinician_id=clinician.id,
             link_id=link.id,
             created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
             name=(form.name.data or "").strip() or None,
         ),
     )
-    drafts.save(answers, share=stored.code, secret=secret)
+    drafts.keep(replace(draft, share=stored.code, secret=secret))
     return redirect(url_for(".shared"))
 
 
 @bp.get("/shared")
 def shared():
     """Show the reference code, and the withdrawal code once."""
-    context = _context()
-    answers = drafts.load() if context else None
-    if not answers or "share" not in context:
+    draft = _draft()
+    if not draft or not draft.answers or not draft.share:
         return redirect(url_for("check.start"))
-    drafts.save(answers, secret=None)  # shown once
-    found = referral()
+    drafts.keep(replace(draft, secret=None))  # shown once
+    found = referral(draft)
     return render_template(
         "sharing/shared.html",
-        reference=context["share"],
-        secret=context.get("secret"),
+        reference=draft.share,
+        secret=draft.secret,
         clinician=found[1] if found else None,
         link=found[0] if found else None,
     )
@@ -112,7 +110,8 @@ def withdraw():
     """Delete a shared result: from the browser that shared it, or anywhere with both codes."""
     form = WithdrawForm()
     if form.validate_on_submit():
-        own = _context().get("share")
+        draft = _draft()
+        own = draft.share if draft else None
         if form.this_browser.data and own:
             records.delete_share(store.db(), own)
             deleted = True
@@ -122,15 +121,15 @@ def withdraw():
             own = own if own == code else None
         if deleted:
             if own:
-                drafts.save(drafts.load() or {}, share=None)
+                drafts.keep(replace(draft, share=None))
             flash("Your shared result has been deleted. Your clinician can no longer see it.")
             return redirect(url_for("check.start"))
         return render_template("sharing/withdraw.html", form=form, failed=True), 400
     return render_template("sharing/withdraw.html", form=form, failed=False)
 
 
-def _context() -> dict:
+def _draft() -> drafts.Draft | None:
     try:
-        return drafts.context()
+        return drafts.load()
     except drafts.DraftUnreadable:
-        return {}
+        return None

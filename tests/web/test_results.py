@@ -126,7 +126,8 @@ def result_page(app, answers) -> Page:
     bank = app.extensions["screening"].bank
     client = app.test_client()
     with app.test_request_context():
-        client.set_cookie(drafts.COOKIE, drafts.encode(parse_answers(bank, answers), {}))
+        draft = drafts.begin().answering(parse_answers(bank, answers))
+        client.set_cookie(drafts.COOKIE, drafts.encode(draft))
     response = client.get("/result")
     assert response.status_code == 200
     return Page(response.text)

@@ -53,7 +53,14 @@ def result(reference: str):
         except AnswerError:
             rescored = None
     audit(current_user.id, "view_result", share.code)
-    return render_template("clinician/result.html", share=share, result=rescored)
+    wording = content().wording(share.mode)  # the bank's words as the respondent saw them
+    return render_template(
+        "clinician/result.html",
+        share=share,
+        result=rescored,
+        t=wording,
+        paragraphs=wording.paragraphs,
+    )
 
 
 @bp.post("/results/<reference>/delete")
