@@ -77,14 +77,8 @@ def parse_answers(bank: Bank, raw: Mapping[str, Iterable[str] | str]) -> dict[st
 def record(
     bank: Bank, answers: Answers, question_id: str, chosen: frozenset[str]
 ) -> dict[str, frozenset[str]]:
-    """Add one answer and drop answers that no longer apply.
-
-    A new answer to the mode question starts the rest afresh: every question's wording and
-    meaning depend on whose use it is about.
-    """
-    if question_id == bank.mode_question and answers.get(question_id) != chosen:
-        return {question_id: chosen}
-    return prune(bank, {**answers, question_id: chosen})
+    """Add one answer and drop answers that no longer apply."""
+    return Route.recording(bank, answers, question_id, chosen).answers
 
 
 @dataclass(frozen=True)
@@ -111,7 +105,7 @@ def walk(bank: Bank, answers: Answers) -> list[Step]:
 
 def prune(bank: Bank, answers: Answers) -> dict[str, frozenset[str]]:
     """Keep only answers to questions that still apply; the rest are never scored."""
-    return {s.question.id: s.answer for s in walk(bank, answers) if s.relevant and s.answer}
+    return Route.of(bank, answers).answers
 
 
 def known_answers(bank: Bank, answers: Answers) -> dict[str, frozenset[str]]:
@@ -132,6 +126,25 @@ class Route:
     @classmethod
     def of(cls, bank: Bank, answers: Answers) -> Route:
         return cls(tuple(walk(bank, answers)))
+
+    @classmethod
+    def recording(
+        cls, bank: Bank, answers: Answers, question_id: str, chosen: frozenset[str]
+    ) -> Route:
+        """The route once one more answer is added, walked once.
+
+        A new answer to the mode question starts the rest afresh: every question's wording and
+        meaning depend on whose use it is about.
+        """
+        if question_id == bank.mode_question and answers.get(question_id) != chosen:
+            return cls.of(bank, {question_id: chosen})
+        return cls.of(bank, {**answers, question_id: chosen})
+
+    @property
+    def answers(self) -> dict[str, frozenset[str]]:
+        """The answers to the questions that apply: those kept and scored (walk() already leaves
+        out the answers of questions that do not apply, or may not)."""
+        return {s.question.id: s.answer for s in self.steps if s.relevant and s.answer}
 
     def _index(self, question_id: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.question.id == question_id)

@@ -83,8 +83,8 @@ def with_draft(finished: bool = False) -> Callable:
             if draft is None:
                 flash(RESTART_MESSAGE.format(minutes=current_app.config["DRAFT_MINUTES"]))
                 return redirect(url_for(".start"))
-            if finished and flow.first_unanswered(content().bank, draft.answers) is not None:
-                return redirect(_next_url(draft.answers))
+            if finished and draft.route.first_unanswered() is not None:
+                return redirect(_next_url(draft.answers, route=draft.route))
             return view(draft, *args, **kwargs)
 
         return wrapper
@@ -112,23 +112,24 @@ def question(draft: drafts.Draft, question_id: str):
     """Ask one question; on a valid answer keep it and move on."""
     bank, answers, wording = content().bank, draft.answers, content().wording(draft.mode)
     changing = "change" in request.args
-    route = flow.Route.of(bank, answers)  # walked once for this request
+    route = draft.route
     if not route.can_ask(question_id):
         return redirect(_next_url(answers, changing, route))
-    form: QuestionForm = content().forms[draft.mode, question_id]()
-    if form.is_submitted():
+    q, errors = bank.by_id[question_id], []
+    chosen = answers.get(question_id, frozenset())
+    if request.method == "POST":  # a GET needs no form object: the page writes its own fields
+        form: QuestionForm = content().forms[draft.mode, question_id]()
         if form.unexpected_input(request.form):
             abort(400)
         if form.validate():
-            answers = flow.record(bank, answers, question_id, form.chosen())
+            after = flow.Route.recording(bank, answers, question_id, form.chosen())
+            answers = after.answers
             drafts.keep(draft.answering(answers))
-            after = flow.Route.of(bank, answers)
             if changing:
                 return redirect(_next_url(answers, True, after))
             following = after.next_after(question_id)
             return redirect(_question_url(following) if following else url_for(".check_answers"))
-    q = bank.by_id[question_id]
-    chosen = form.chosen() if form.is_submitted() else answers.get(question_id, frozenset())
+        chosen, errors = form.chosen(), form.answer.errors
     previous = route.previous_before(question_id)
     if changing:
         back = url_for(".check_answers")
@@ -140,9 +141,8 @@ def question(draft: drafts.Draft, question_id: str):
         draft,
         question=q,
         options=q.options_for(draft.mode),
-        form=form,
         chosen=chosen,
-        error=_error_message(q, form.answer.errors, chosen, wording),
+        error=_error_message(q, errors, chosen, wording),
         hints=bank.hints_for(question_id, answers),
         back=back,
         position=position,
@@ -158,7 +158,7 @@ def check_answers(draft: drafts.Draft):
     if request.method == "POST":
         store.count_completed(draft.mode, score(bank, draft.answers).band.id)
         return redirect(url_for(".result"))
-    steps = [s for s in flow.walk(bank, draft.answers) if s.relevant]
+    steps = [s for s in draft.route.steps if s.relevant]
     return render(
         "check/check_answers.html", draft, steps=steps, back=_question_url(steps[-1].question)
     )

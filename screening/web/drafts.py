@@ -13,12 +13,14 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, Response, current_app, g, request
 
+from ..core import flow
 from ..core.flow import AnswerError, parse_answers
 from .content import content
 from .security import cookie_options
@@ -64,6 +66,11 @@ class Draft:
     link: int | None = None  # the clinician's referral link the check was opened from
     share: str | None = None  # the reference code of a result shared from this browser
     secret: str | None = None  # its withdrawal code, kept only until it has been shown once
+
+    @cached_property
+    def route(self) -> flow.Route:
+        """The path through the bank for these answers, walked once per request."""
+        return flow.Route.of(content().bank, self.answers)
 
     def answering(self, answers: Mapping[str, frozenset[str]]) -> Draft:
         """The same check with these answers."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from flask import Blueprint, Flask, current_app
-from flask_login import UserMixin
+from flask_login import UserMixin, current_user
 
 from ...core import report
 from ...core.scoring import Result
@@ -33,6 +33,13 @@ class Account(records.Clinician, UserMixin):
         return bool(self.active)
 
 
+@bp.context_processor
+def signed_in() -> dict:
+    """current_user for the clinician pages only: the respondent's pages never look a clinician
+    up (Flask-Login's own context processor would, on every page of the check)."""
+    return {"current_user": current_user}
+
+
 def load_account(session_id: str) -> Account | None:
     return Account.of(records.clinician_by_session(store.db(), session_id))
 
@@ -40,7 +47,7 @@ def load_account(session_id: str) -> Account | None:
 def init_app(app: Flask) -> None:
     from flask_login import LoginManager
 
-    manager = LoginManager(app)
+    manager = LoginManager(app, add_context_processor=False)  # see signed_in below
     manager.login_view = "clinician.login"
     manager.login_message = "Sign in to see this page."
     manager.user_loader(load_account)
