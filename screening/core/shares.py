@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,11 +19,10 @@ CODE_LENGTH = 6  # 27**6 ≈ 387 million codes; uniqueness is enforced by the da
 SECRET_GROUPS = 4  # withdrawal secret: 4 groups of 4, 27**16 ≈ 8e22
 
 
-@dataclass(frozen=True)
-class Share:
+@dataclass(frozen=True, kw_only=True)
+class SharedResult:
     """What is kept when a respondent shares: answers and their scoring, nothing identifying."""
 
-    code: str  # e.g. "K7F3QD", shown as "K7F-3QD"
     clinician_id: int
     link_id: int | None
     created: datetime.datetime  # when the respondent shared it (UTC)
@@ -39,6 +38,17 @@ class Share:
     criteria: int | None = None  # DSM-5-style criteria questions that gave points
     domains: dict[str, int] = field(default_factory=dict)  # domain id -> points (scored ones)
 
+    def stored_as(self, code: str) -> Share:
+        """This result as stored under a reference code."""
+        return Share(code=code, **{f.name: getattr(self, f.name) for f in fields(self)})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Share(SharedResult):
+    """A shared result as stored, under the reference code the respondent and clinician see."""
+
+    code: str  # e.g. "K7F3QD", shown as "K7F-3QD"
+
     @property
     def reference(self) -> str:
         return format_code(self.code)
@@ -52,10 +62,9 @@ def from_result(
     link_id: int | None,
     created: datetime.datetime,
     name: str | None = None,
-) -> Share:
+) -> SharedResult:
     """What sharing this result keeps: the answers that applied, their scoring, mode and date."""
-    return Share(
-        code="",  # given when stored
+    return SharedResult(
         clinician_id=clinician_id,
         link_id=link_id,
         created=created,

@@ -12,7 +12,7 @@ from functools import cache
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..core.shares import Share, new_code, new_secret, secret_digest, secret_matches
+from ..core.shares import Share, SharedResult, new_code, new_secret, secret_digest, secret_matches
 from .connection import now, writing
 
 
@@ -195,7 +195,7 @@ def clinician_of_link(db: Database, link_id: int) -> tuple[Link, Clinician] | No
 # Shares ---------------------------------------------------------------------------------------
 
 
-def add_share(db: Database, share: Share) -> tuple[Share, str]:
+def add_share(db: Database, share: SharedResult) -> tuple[Share, str]:
     """Store a share under a fresh reference code; return it with its withdrawal secret."""
     secret = new_secret()
     row = {

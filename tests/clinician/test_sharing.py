@@ -36,7 +36,7 @@ from clinic import (
 from helpers import ALL_CLEAR, ROOT, Respondent, csrf_token, in_bank_order
 
 from screening.core import shares as share_codes
-from screening.core.shares import CODE_LENGTH, Share, parse_code, secret_matches
+from screening.core.shares import CODE_LENGTH, SharedResult, parse_code, secret_matches
 from screening.storage import connection, records
 from screening.web import store
 
@@ -303,9 +303,8 @@ def test_parse_code_refuses_what_cannot_be_a_code(typed):
     assert parse_code(typed) is None
 
 
-def _share(clinician_id: int) -> Share:
-    return Share(
-        code="",
+def _share(clinician_id: int) -> SharedResult:
+    return SharedResult(
         clinician_id=clinician_id,
         link_id=None,
         created=datetime.datetime.now(datetime.UTC),
@@ -423,12 +422,12 @@ import datetime, json, sys
 from screening import create_app
 from screening.storage import connection, records
 from screening.web import store
-from screening.core.shares import Share
+from screening.core.shares import SharedResult
 
 database, count, clinician_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 app = create_app({"TESTING": True, "SECRET_KEY": "s" * 32, "DATABASE": database})
-share = Share(
-    code="", clinician_id=clinician_id, link_id=None,
+share = SharedResult(
+    clinician_id=clinician_id, link_id=None,
     created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
     bank_id="ketamine_self_check", bank_version="test", mode="self", total=2,
     band="fewer_signs", flags=(), answers={"frequency": ("once_twice",)},

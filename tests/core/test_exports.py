@@ -64,7 +64,7 @@ def make_share(bank: Bank, raw: dict, code: str = "K7F3QD") -> Share:
     """A share as the app stores it: the scored answers that applied, in bank order."""
     result = score(bank, parse_answers(bank, raw))
     made = from_result(bank, result, clinician_id=1, link_id=None, created=CREATED)
-    return dataclasses.replace(made, code=code)
+    return made.stored_as(code)
 
 
 def with_show_if(bank: Bank, question_id: str, show_if: dict) -> Bank:

@@ -18,7 +18,7 @@ CREATED = datetime.datetime(2026, 11, 26, 15, 30, tzinfo=datetime.UTC)
 def shared(bank, answers):
     result = score(bank, parse_answers(bank, answers))
     made = from_result(bank, result, clinician_id=1, link_id=None, created=CREATED)
-    return dataclasses.replace(made, code="K7F3QD"), result
+    return made.stored_as("K7F3QD"), result
 
 
 def test_a_proxy_share_in_crisis_with_low_scores(bank):
