@@ -21,8 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_DIR / "static"),
     )
     from . import settings
-    from .cli.admin import backup_command, clinician_commands, purge_command
-    from .cli.bank import bank_commands
+    from .cli import admin
     from .web import check, clinician, content, drafts, errors, security, sharing, store
     from .web.forms import csrf
     from .web.limits import limiter
@@ -38,6 +37,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(check.bp)
     app.register_blueprint(sharing.bp)
     clinician.init_app(app)
-    for command in (bank_commands, clinician_commands, purge_command, backup_command):
-        app.cli.add_command(command)
+    admin.init_app(app)  # the deployer's `flask` commands
     return app

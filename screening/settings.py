@@ -18,7 +18,18 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 class Setting:
     name: str
     default: Any
-    help: str
+    help: str  # as the README's table gives it
+    shown: str | None = None  # the default as the README gives it, when it is worked out
+
+    def row(self) -> str:
+        """This setting's row in the README's table of settings."""
+        if self.shown is not None:
+            default = self.shown
+        elif isinstance(self.default, bool):
+            default = f"`{str(self.default).lower()}`"
+        else:
+            default = f"`{self.default}`"
+        return f"| `{PREFIX}_{self.name}` | {default} | {self.help} |"
 
 
 SETTINGS = (
@@ -26,14 +37,18 @@ SETTINGS = (
         "SECRET_KEY",
         None,
         "Signs and encrypts cookies. Required outside development; the same on every worker.",
+        shown="generated in `instance/secret_key` in development",
     ),
-    Setting("BANK", str(PROJECT_DIR / "questions.yaml"), "The question bank file."),
+    Setting(
+        "BANK", str(PROJECT_DIR / "questions.yaml"), "The question bank file.", "`questions.yaml`"
+    ),
     Setting(
         "SITE",
         None,
-        "Your deployment file: your service's details and region (instance/site.yaml).",
+        "Your deployment file: your service's details and region (see below).",
+        shown="`instance/site.yaml` if it exists",
     ),
-    Setting("DATABASE", None, "The SQLite database file (default: instance/screening.sqlite3)."),
+    Setting("DATABASE", None, "The SQLite database file.", shown="`instance/screening.sqlite3`"),
     Setting("DRAFT_MINUTES", 30, "Answers in progress are cleared after this many idle minutes."),
     Setting("RETENTION_DAYS", 30, "Shared results are deleted by `purge` after this many days."),
     Setting(
@@ -44,27 +59,41 @@ SETTINGS = (
     Setting(
         "RATELIMIT_STORAGE_URI",
         "memory://",
-        "Where rate limits count: memory:// (per worker) or redis://host:6379 (shared).",
+        "Where rate limits count: per worker in memory, or shared (`redis://host:6379`).",
     ),
     Setting(
         "PASSWORD_HASH",
         "pbkdf2:sha256:600000",
-        "How clinician passwords are hashed (werkzeug method string).",
+        "How clinician passwords are hashed (a werkzeug method string).",
     ),
-    Setting("DEVELOPMENT", False, "Development mode: a generated secret, cookies over plain http."),
+    Setting(
+        "DEVELOPMENT",
+        False,
+        "Development mode: a generated secret, cookies over plain http. `make run` turns it on.",
+    ),
     Setting(
         "TRUSTED_PROXIES",
         0,
-        "How many proxies (e.g. 1 for nginx) set X-Forwarded-For/-Proto/-Host/-Prefix in front.",
+        "How many proxies in front set `X-Forwarded-*` (1 behind one nginx); configures ProxyFix.",
     ),
     Setting(
         "QUICK_EXIT_URL",
         "https://www.bbc.co.uk/weather",
-        "The neutral site the 'Exit this page' button goes to.",
+        'The neutral site the "Exit this page" button goes to.',
     ),
-    Setting("HOST", "127.0.0.1", "Address `make run` and `make serve` listen on."),
+    Setting(
+        "HOST",
+        "127.0.0.1",
+        "Address `make run` and `make serve` listen on (`make run HOST=0.0.0.0` works too).",
+    ),
     Setting("PORT", 5000, "Port `make run` and `make serve` listen on."),
 )
+TABLE_HEAD = "| variable | default | what it does |\n| --- | --- | --- |"
+
+
+def table() -> str:
+    """The README's table of settings, made from SETTINGS: `python -m screening.settings`."""
+    return "\n".join([TABLE_HEAD, *(s.row() for s in SETTINGS)])
 
 
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
@@ -105,3 +134,7 @@ def _development_secret(instance: Path) -> str:
         path.touch(mode=0o600)
         path.write_text(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+if __name__ == "__main__":
+    print(table())

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlite_utils import Database
 
@@ -26,6 +26,14 @@ from ..storage.records import (
     set_password,
     update_clinician,
 )
+
+
+def init_app(app: Flask) -> None:
+    """Register the deployer's commands with the app: `flask clinician|purge|backup|bank`."""
+    from .bank import bank_commands
+
+    for command in (clinician_commands, purge_command, backup_command, bank_commands):
+        app.cli.add_command(command)
 
 
 @click.group("clinician", cls=AppGroup)

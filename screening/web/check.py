@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -37,14 +36,6 @@ UNREADABLE_MESSAGE = (
     "We could not continue your check: your answers had expired or could not be read, so they "
     "have been cleared. Please start again."
 )
-
-
-@bp.after_app_request
-def no_store(response: Response) -> Response:
-    """Keep every page out of caches: pages here show, or lead to, a person's answers."""
-    if request.endpoint != "static":
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/")

@@ -62,18 +62,16 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
-# Pages a person can be sent back to after a refused post; the others accept only posts.
-_PAGES_WITH_FORMS = {
-    "check.question",
-    "check.check_answers",
-    "clinician.login",
-    "clinician.links",
-    "sharing.withdraw",
-}
+def _holds_form() -> bool:
+    """Whether this address is a page with a form that posts to itself, so a person can be sent
+    back to it after a refused post (its rule takes GET and POST); the others take only posts,
+    or only show something."""
+    rule = request.url_rule
+    return rule is not None and {"GET", "POST"} <= (rule.methods or set())
 
 
 def _page(status: int, title: str, message: str):
-    back = _same_page() if request.endpoint in _PAGES_WITH_FORMS else None
+    back = _same_page() if _holds_form() else None
     return render_template(
         "errors/error.html", status=status, title=title, message=message, back=back
     ), status
@@ -81,7 +79,7 @@ def _page(status: int, title: str, message: str):
 
 def _csrf_error(error: CSRFError):
     """A form that expired while the person was away is shown again; their answers are kept."""
-    if request.endpoint in _PAGES_WITH_FORMS:
+    if _holds_form():
         flash(CSRF_AGAIN)
         return redirect(_same_page(), code=303)
     return _page(400, *CSRF_MESSAGE)

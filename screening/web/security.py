@@ -1,8 +1,9 @@
-"""Security headers on every response (flask-talisman) and trusted proxies (ProxyFix)."""
+"""Headers on every response (flask-talisman's security headers, and no-store), what a post may
+carry, and trusted proxies (ProxyFix)."""
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, request
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -42,11 +43,19 @@ def init_app(app: Flask) -> None:
         x_content_type_options=True,
     )
     app.before_request(only_form_posts)  # registered before CSRF, so it sees bodies first
+    app.after_request(no_store)
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
         )
+
+
+def no_store(response: Response) -> Response:
+    """Keep every page out of caches: pages here show, or lead to, a person's answers."""
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def only_form_posts() -> None:
