@@ -38,6 +38,7 @@ serve: $(VENV)/.installed  ## Production: gunicorn; needs SCREENING_SECRET_KEY
 .PHONY: bench
 bench: $(VENV)/.installed  ## Load test under gunicorn vs a bare Flask app; e.g. BENCH_ARGS="--workers 4"
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+	$(BIN)/python bench/inprocess.py
 	$(BIN)/python bench/result_height.py
 
 clean:

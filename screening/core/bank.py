@@ -182,6 +182,7 @@ class Bank(Model):
     title: Text
     about: Text  # the start page: what this check is about
     result_note: Text  # on every result: what the score can and cannot say
+    clinical_note: Text | None = None  # on the clinician's result: where the thresholds come from
     language: str = "en"
     modes: tuple[Literal[MODES], ...] = ("self",)  # type: ignore[valid-type]
     # The question whose option ids are the modes: who the answers are about.

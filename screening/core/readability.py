@@ -16,7 +16,7 @@ from .site import Region
 
 MEDIAN_GRADE = 6  # the middle text should be readable at US school grade 6 or below
 MOST_GRADE = 9  # and no single text above grade 9
-UNREAD = {"clinical"}  # wording only clinicians see
+UNREAD = {"clinical", "clinical_note"}  # wording only clinicians see
 # The formula needs sentences: a label of a word or two gets a meaningless grade ("Alcohol" alone
 # scores 20), so texts shorter than this are left out of the figures.
 MIN_WORDS = 5

@@ -3,9 +3,10 @@ worded in the mode the result was given in. Used by the clinician pages and the 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from .bank import FLAG_LEVELS, Bank, Text
+from .bank import FLAG_LEVELS, Bank, Question, Text
 from .scoring import Result
 from .shares import Share
 
@@ -37,14 +38,46 @@ class Report:
         return self.share.reference
 
 
-def _words(bank: Bank, text: Text | None, share: Share) -> str:
-    return text.get(share.mode, bank.language) if text else ""
+def timestamp(moment: datetime.datetime) -> str:
+    """ISO 8601 with the timezone; a naive time is taken to be UTC, as shares are stored."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds")
 
 
-def band_label(bank: Bank, share: Share, band_id: str) -> str:
-    """A band's clinical label; a band the bank no longer has is shown by its id."""
+def words(bank: Bank, text: Text | None, mode: str) -> str:
+    """The wording of a text in a mode, or in a mode the text has when it has none for this one
+    (a share keeps the mode it was given in; the bank may since have changed)."""
+    if text is None:
+        return ""
+    return text.get(mode if text.has_mode(mode) else next(iter(text.by_mode)), bank.language)
+
+
+def answered(bank: Bank, share: Share) -> list[tuple[str, Question | None, tuple[str, ...]]]:
+    """The share's answers in bank order, then any question the bank no longer has."""
+    known = [(q.id, q, share.answers[q.id]) for q in bank.questions if share.answers.get(q.id)]
+    extra = [(i, None, ids) for i, ids in share.answers.items() if ids and i not in bank.by_id]
+    return [*known, *extra]
+
+
+def question_text(bank: Bank, share: Share, question_id: str, question: Question | None) -> str:
+    """A question as the person read it; one the bank no longer has is shown by its id."""
+    return words(bank, question.text, share.mode) if question else question_id
+
+
+def option_label(bank: Bank, question: Question | None, option_id: str, mode: str) -> str:
+    """An option as the person read it; one the bank no longer has is shown by its id."""
+    option = question.option(option_id) if question else None
+    return words(bank, option.label, mode) if option else option_id
+
+
+def band_label(bank: Bank, band_id: str, mode: str, clinical: bool = True) -> str:
+    """A band's clinical label (or, with clinical=False, the title the person saw); a band the
+    bank no longer has is shown by its id."""
     band = bank.band(band_id)
-    return _words(bank, band.clinical or band.title, share) if band else band_id
+    if band is None:
+        return band_id
+    return words(bank, (band.clinical if clinical else None) or band.title, mode)
 
 
 def report(bank: Bank, share: Share, result: Result | None = None) -> Report:
@@ -53,20 +86,20 @@ def report(bank: Bank, share: Share, result: Result | None = None) -> Report:
         (f for f in bank.flags if f.id in share.flags), key=lambda f: FLAG_LEVELS.index(f.level)
     )
     points = {c.question.id: c.score for c in result.counted} if result else {}
-    rows = []
-    for question_id, option_ids in share.answers.items():
-        question = bank.by_id.get(question_id)
-        labels = [
-            _words(bank, o.label, share) if (o := question and question.option(i)) else i
-            for i in option_ids
-        ]
-        text = _words(bank, question.text, share) if question else question_id
-        rows.append(Row(text, "; ".join(labels), points.get(question_id, "")))
+    mode = share.mode
+    rows = tuple(
+        Row(
+            question_text(bank, share, question_id, question),
+            "; ".join(option_label(bank, question, i, mode) for i in option_ids),
+            points.get(question_id, ""),
+        )
+        for question_id, question, option_ids in answered(bank, share)
+    )
     return Report(
         share=share,
-        answered_by=MODE_LABELS.get(share.mode, share.mode),
-        band=band_label(bank, share, share.band),
-        score_band=band_label(bank, share, share.score_band) if share.score_band else None,
-        flags=tuple(f"{_words(bank, f.clinical or f.title, share)} ({f.level})" for f in flags),
-        rows=tuple(rows),
+        answered_by=MODE_LABELS.get(mode, mode),
+        band=band_label(bank, share.band, mode),
+        score_band=band_label(bank, share.score_band, mode) if share.score_band else None,
+        flags=tuple(f"{words(bank, f.clinical or f.title, mode)} ({f.level})" for f in flags),
+        rows=rows,
     )

@@ -85,6 +85,8 @@ def test_a_result_shows_every_answer_the_thresholds_flags_and_bank_version(app, 
         assert band.clinical.get("self", "en") in thresholds
     for band in bank().rule_bands:  # the rules that can replace the group, named
         assert band.clinical.get("self", "en") in thresholds
+    note = " ".join(bank().clinical_note.get().split())  # the bank's, where the thresholds are from
+    assert f"<p>{note}</p>" in thresholds[: thresholds.index("Flags")]
     assert [f.id for f in result.flags] == ["see_doctor", "mixing_depressants", "bladder"]
     for flag in result.flags:
         assert (flag.clinical or flag.title).get("self", "en") in page, flag.id

@@ -20,12 +20,13 @@ from helpers import ALL_CLEAR, ROOT
 from screening.core import exports
 from screening.core.bank import DONT_KNOW, Bank
 from screening.core.conditions import AnyOf
+from screening.core.exports import fhir
 from screening.core.flow import parse_answers
 from screening.core.scoring import score
 from screening.core.shares import Share, from_result
 
 CREATED = datetime.datetime(2026, 11, 26, 15, 30, tzinfo=datetime.UTC)
-EXPRESSION = exports.ENABLE_WHEN_EXPRESSION
+EXPRESSION = fhir.ENABLE_WHEN_EXPRESSION
 
 # A family member answering about their partner: weekly use, amount unknown, two mixed drugs.
 PROXY = {

@@ -1,4 +1,4 @@
-"""Exports for clinicians: the bank as a FHIR R4 Questionnaire, shares as responses and CSV (pure).
+"""The bank as a FHIR R4 Questionnaire, and a share as a QuestionnaireResponse (pure).
 
 Codes: each question's options are a code system `urn:screening:<bank>:<question>` whose codes
 are the option ids; bands are `urn:screening:<bank>:band`. Wording is the bank's own language.
@@ -6,18 +6,20 @@ are the option ids; bands are `urn:screening:<bank>:band`. Wording is the bank's
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
-import re
-from collections.abc import Iterable
 from typing import Any
 
-from .bank import Bank, Option, Question, Text
-from .conditions import All, AnyOf, Leaf
-from .report import MODE_LABELS
-from .scoring import SCORERS
-from .shares import Share
+from ..bank import Bank, Option, Question
+from ..conditions import All, AnyOf, Leaf
+from ..report import (
+    MODE_LABELS,
+    answered,
+    band_label,
+    option_label,
+    question_text,
+    timestamp,
+    words,
+)
+from ..shares import Share
 
 ENABLE_WHEN_EXPRESSION = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
@@ -26,34 +28,9 @@ SOURCES = {
     "self": {"type": "Patient", "display": MODE_LABELS["self"]},
     "other": {"type": "RelatedPerson", "display": MODE_LABELS["other"]},
 }
-CSV_HEADER = (
-    "reference",
-    "completed",
-    "mode",
-    "bank",
-    "bank_version",
-    "total",
-    "band",
-    "flags",
-    "question_id",
-    "question",
-    "answer_ids",
-    "answers",
-    "score",
-    "score_band",
-    "criteria",
-    "domain_scores",
-)
 CRITERIA_TEXT = "DSM-5-style criteria with points (not a diagnosis)"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_INTEGER = re.compile(r"^-?[0-9]+$")
 
 Json = dict[str, Any]
-
-
-def _words(text: Text, mode: str, language: str) -> str:
-    """The wording for a mode, or for a mode the text has when it has none for this one."""
-    return text.get(mode if text.has_mode(mode) else next(iter(text.by_mode)), language)
 
 
 def _system(bank: Bank, question_id: str) -> str:
@@ -61,9 +38,11 @@ def _system(bank: Bank, question_id: str) -> str:
     return f"urn:screening:{bank.id}:{question_id}"
 
 
-def _coding(bank: Bank, question_id: str, option_id: str, option: Option | None, mode: str) -> Json:
+def _coding(
+    bank: Bank, question: Question | None, question_id: str, option_id: str, mode: str
+) -> Json:
     """A Coding for an option; an option the bank no longer has is shown by its id."""
-    display = _words(option.label, mode, bank.language) if option else option_id
+    display = option_label(bank, question, option_id, mode)
     return {"system": _system(bank, question_id), "code": option_id, "display": display}
 
 
@@ -132,7 +111,7 @@ def _item(bank: Bank, question: Question) -> Json:
     """One Questionnaire item: the self-mode wording, every option and the skip rule."""
     item: Json = {
         "linkId": question.id,
-        "text": _words(question.text, "self", bank.language),
+        "text": words(bank, question.text, "self"),
         "type": "choice",
         "required": True,  # the flow asks for an answer to every question that applies
     }
@@ -149,7 +128,7 @@ def _item(bank: Bank, question: Question) -> Json:
         else:
             item.update(rule)
     item["answerOption"] = [
-        {"valueCoding": _coding(bank, question.id, o.id, o, _option_mode(o))}
+        {"valueCoding": _coding(bank, question, question.id, o.id, _option_mode(o))}
         for o in question.options
     ]
     return item
@@ -160,7 +139,7 @@ def _scoring_items(bank: Bank) -> list[Json]:
     domains = [
         {
             "linkId": f"domains.{d.id}",
-            "text": _words(d.title, "self", bank.language),
+            "text": words(bank, d.title, "self"),
             "type": "integer",
             "readOnly": True,
         }
@@ -182,7 +161,7 @@ def questionnaire(bank: Bank) -> Json:
         "url": f"urn:screening:{bank.id}",
         "version": bank.version,
         "name": bank.id,
-        "title": _words(bank.title, "self", bank.language),
+        "title": words(bank, bank.title, "self"),
         "status": "active",
         "item": [
             *(_item(bank, q) for q in bank.questions),
@@ -211,31 +190,8 @@ def questionnaire(bank: Bank) -> Json:
 
 def _band_coding(bank: Bank, band_id: str, mode: str) -> Json:
     """A Coding for a band; a band the bank no longer has is shown by its id."""
-    band = next((b for b in bank.bands if b.id == band_id), None)
-    display = _words(band.title, mode, bank.language) if band else band_id
+    display = band_label(bank, band_id, mode, clinical=False)  # as the person saw it
     return {"system": _system(bank, "band"), "code": band_id, "display": display}
-
-
-def _utc(moment: datetime.datetime) -> str:
-    """ISO 8601 with the timezone; a naive time is taken to be UTC, as shares are stored."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds")
-
-
-def _answered(bank: Bank, share: Share) -> list[tuple[str, Question | None, tuple[str, ...]]]:
-    """The share's answers in bank order, then any question the bank no longer has."""
-    known = [(q.id, q, share.answers[q.id]) for q in bank.questions if share.answers.get(q.id)]
-    extra = [(i, None, ids) for i, ids in share.answers.items() if ids and i not in bank.by_id]
-    return [*known, *extra]
-
-
-def _option(question: Question | None, option_id: str) -> Option | None:
-    return question.option(option_id) if question else None
-
-
-def _question_text(bank: Bank, question_id: str, question: Question | None, mode: str) -> str:
-    return _words(question.text, mode, bank.language) if question else question_id
 
 
 def questionnaire_response(bank: Bank, share: Share) -> Json:
@@ -243,13 +199,12 @@ def questionnaire_response(bank: Bank, share: Share) -> Json:
     items = [
         {
             "linkId": question_id,
-            "text": _question_text(bank, question_id, question, share.mode),
+            "text": question_text(bank, share, question_id, question),
             "answer": [
-                {"valueCoding": _coding(bank, question_id, i, _option(question, i), share.mode)}
-                for i in ids
+                {"valueCoding": _coding(bank, question, question_id, i, share.mode)} for i in ids
             ],
         }
-        for question_id, question, ids in _answered(bank, share)
+        for question_id, question, ids in answered(bank, share)
     ]
     return {
         "resourceType": "QuestionnaireResponse",
@@ -257,7 +212,7 @@ def questionnaire_response(bank: Bank, share: Share) -> Json:
         "identifier": {"system": "urn:screening:reference", "value": share.reference},
         "questionnaire": f"urn:screening:{bank.id}|{share.bank_version}",
         "status": "completed",
-        "authored": _utc(share.created),
+        "authored": timestamp(share.created),
         **({"source": dict(SOURCES[share.mode])} if share.mode in SOURCES else {}),
         "item": [
             *items,
@@ -290,7 +245,7 @@ def _share_scoring(bank: Bank, share: Share) -> list[Json]:
                 "answer": [{"valueInteger": share.criteria}],
             }
         )
-    titles = {d.id: _words(d.title, share.mode, bank.language) for d in bank.domains}
+    titles = {d.id: words(bank, d.title, share.mode) for d in bank.domains}
     domains = [
         {"linkId": f"domains.{d}", "text": titles.get(d, d), "answer": [{"valueInteger": points}]}
         for d, points in share.domains.items()
@@ -298,60 +253,3 @@ def _share_scoring(bank: Bank, share: Share) -> list[Json]:
     if domains:
         items.append({"linkId": "domains", "text": "Domain scores", "item": domains})
     return items
-
-
-def escape_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula; plain integers are left alone."""
-    if value.startswith(_FORMULA_START) and not _INTEGER.match(value):
-        return "'" + value
-    return value
-
-
-def csv_rows(bank: Bank, shares: Iterable[Share]) -> list[list[str]]:
-    """Shares in long format: a header, then one row per answered question per share."""
-    rows = [list(CSV_HEADER)]
-    for share in shares:
-        common = [
-            share.reference,
-            _utc(share.created),
-            share.mode,
-            share.bank_id,
-            share.bank_version,
-            str(share.total),
-            share.band,
-            "|".join(share.flags),
-        ]
-        scoring = [
-            share.score_band or share.band,
-            "" if share.criteria is None else str(share.criteria),
-            "|".join(f"{d}={points}" for d, points in share.domains.items()),
-        ]
-        answered = _answered(bank, share)
-        if not answered:  # keep the share visible even with no answers
-            rows.append([*common, "", "", "", "", "", *scoring])
-        for question_id, question, ids in answered:
-            options = [_option(question, i) for i in ids]
-            labels = [
-                _words(o.label, share.mode, bank.language) if o else i
-                for i, o in zip(ids, options, strict=True)
-            ]
-            points = str(SCORERS[question.type](question, frozenset(ids))) if question else ""
-            rows.append(
-                [
-                    *common,
-                    question_id,
-                    _question_text(bank, question_id, question, share.mode),
-                    "|".join(ids),
-                    "; ".join(labels),
-                    points,
-                    *scoring,
-                ]
-            )
-    return [[escape_cell(cell) for cell in row] for row in rows]
-
-
-def to_csv(rows: Iterable[Iterable[str]]) -> str:
-    """Rows as CSV text (CRLF line ends, as RFC 4180); `csv_rows` has neutralised the cells."""
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return out.getvalue()

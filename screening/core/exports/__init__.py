@@ -1,0 +1,15 @@
+"""Exports for clinicians (pure): FHIR R4 (`fhir`) and CSV (`spreadsheet`)."""
+
+from .fhir import SOURCES, fhirpath, questionnaire, questionnaire_response
+from .spreadsheet import CSV_HEADER, csv_rows, escape_cell, to_csv
+
+__all__ = [
+    "CSV_HEADER",
+    "SOURCES",
+    "csv_rows",
+    "escape_cell",
+    "fhirpath",
+    "questionnaire",
+    "questionnaire_response",
+    "to_csv",
+]

@@ -1,0 +1,87 @@
+"""Shares as CSV for a spreadsheet: one row per answer, cells safe from formula injection (pure)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+
+from ..bank import Bank
+from ..report import answered, option_label, question_text, timestamp
+from ..scoring import SCORERS
+from ..shares import Share
+
+CSV_HEADER = (
+    "reference",
+    "completed",
+    "mode",
+    "bank",
+    "bank_version",
+    "total",
+    "band",
+    "flags",
+    "question_id",
+    "question",
+    "answer_ids",
+    "answers",
+    "score",
+    "score_band",
+    "criteria",
+    "domain_scores",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_INTEGER = re.compile(r"^-?[0-9]+$")
+
+
+def escape_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula; plain integers are left alone."""
+    if value.startswith(_FORMULA_START) and not _INTEGER.match(value):
+        return "'" + value
+    return value
+
+
+def csv_rows(bank: Bank, shares: Iterable[Share]) -> list[list[str]]:
+    """Shares in long format: a header, then one row per answered question per share."""
+    rows = [list(CSV_HEADER)]
+    for share in shares:
+        common = [
+            share.reference,
+            timestamp(share.created),
+            share.mode,
+            share.bank_id,
+            share.bank_version,
+            str(share.total),
+            share.band,
+            "|".join(share.flags),
+        ]
+        scoring = [
+            share.score_band or share.band,
+            "" if share.criteria is None else str(share.criteria),
+            "|".join(f"{d}={points}" for d, points in share.domains.items()),
+        ]
+        given = answered(bank, share)
+        if not given:  # keep the share visible even with no answers
+            rows.append([*common, "", "", "", "", "", *scoring])
+        for question_id, question, ids in given:
+            labels = [option_label(bank, question, i, share.mode) for i in ids]
+            points = str(SCORERS[question.type](question, frozenset(ids))) if question else ""
+            rows.append(
+                [
+                    *common,
+                    question_id,
+                    question_text(bank, share, question_id, question),
+                    "|".join(ids),
+                    "; ".join(labels),
+                    points,
+                    *scoring,
+                ]
+            )
+    return [[escape_cell(cell) for cell in row] for row in rows]
+
+
+def to_csv(rows: Iterable[Iterable[str]]) -> str:
+    """Rows as CSV text (CRLF line ends, as RFC 4180); `csv_rows` has neutralised the cells."""
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
