@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import ALL_CLEAR, BANK, Respondent, csrf_token, in_bank_order
+from helpers import ALL_CLEAR, BANK, Respondent, csrf_token
+from personas import SCENARIOS
 
 from screening import create_app
 from screening.core.flow import parse_answers
@@ -181,27 +182,8 @@ def scored(answers: dict) -> Result:
 
 
 WRONG = "Email or password is wrong."
-# Answers that raise two flags (mixing, bladder) and reach the middle band, through time_spent.
-FLAGGED = in_bank_order(
-    {
-        **ALL_CLEAR,
-        "frequency": "weekly",
-        "time_spent": "some",
-        "mixing": ["alcohol"],
-        "urinary": ["pain"],
-        "despite_harm": "no",
-    }
-)
-PROXY = in_bank_order(
-    {
-        **ALL_CLEAR,
-        "respondent": "other",
-        "relationship": "partner",
-        "contact": "daily",
-        "confidence": "fairly_sure",
-        "gave_up": "dont_know",
-    }
-)
+FLAGGED = SCENARIOS["weekly_bladder_and_alcohol"].answers
+PROXY = SCENARIOS["proxy_partner"].answers
 
 
 def clinician_rows(app) -> list[dict]:

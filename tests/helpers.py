@@ -44,18 +44,6 @@ ALL_CLEAR = {
 }
 
 
-# A weekly user with a few mild signs: total 9 (4 + 1 + 1 + 1 + 2), in the "some signs" band,
-# with two of the bank's criteria (craving, time spent) and no flag.
-WEEKLY = {
-    **ALL_CLEAR,
-    "frequency": "weekly",
-    "craving": "sometimes",
-    "time_spent": "some",
-    "alone": "sometimes",
-    "others_concern": "earlier",
-}
-
-
 def as_sets(answers: dict[str, str | list[str]]) -> dict[str, frozenset[str]]:
     """Answers as the engine takes them: each question's option id, or ids, as a frozenset."""
     return {q: frozenset([v] if isinstance(v, str) else v) for q, v in answers.items()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from helpers import ALL_CLEAR
+from helpers import ALL_CLEAR, in_bank_order
 
 DEPRESSANTS = ["alcohol", "benzodiazepines"]
 
@@ -279,5 +279,226 @@ PERSONAS: dict[str, Persona] = {
         "no_recent_use",
         flags={"support_for_you"},
         absent={"talk_with_them", "emergency_signs"} | CRISIS_FLAGS,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Named answers that several tests build on, with the total and band they must score (one
+    test checks them all, so a change to the bank that moves one shows here first)."""
+
+    answers: dict[str, str | list[str]]
+    total: int
+    band: str
+
+
+# Shared beginnings of the answers below.
+FULL_PATH = {  # weekly use asks `time_spent`; coping sometimes asks `despite_harm`
+    "frequency": "weekly",
+    "time_spent": "some",
+    "coping": "sometimes",
+    "despite_harm": "no",
+}
+DISTINCTIVE_SELF = {  # distinctive where the bank allows: used outside a treatment, every question
+    **ALL_CLEAR,
+    "treatment": "also_outside",
+    "frequency": "weekly",
+    "time_spent": "a_lot",
+    "gave_up": "many",
+    "tolerance": "much",
+    "craving": "often",
+    "more_than_intended": "always",
+    "cut_down": "recent",
+    "responsibilities": "monthly",
+    "relationships": "often",
+    "others_concern": "recent",
+    "hazardous": "more",
+    "coping": "always",
+    "alone": "often",
+    "k_hole": "more",
+    "mixing": ["benzodiazepines", "gabapentinoids"],
+    "urinary": ["pelvic_pain", "blood"],
+    "abdominal": "severe",
+    "memory": "a_lot",
+    "despite_harm": "yes",
+    "self_harm": "sometimes",
+}
+PARTNER = {"respondent": "other", "relationship": "partner", "contact": "daily"}
+
+SCENARIOS: dict[str, Scenario] = {
+    # Own use ---------------------------------------------------------------------------------
+    # Weekly use with a few mild signs: 4 + 1 + 1 + 1 + 2, two of the criteria, no flag.
+    "weekly_mild": Scenario(
+        {
+            **ALL_CLEAR,
+            "frequency": "weekly",
+            "craving": "sometimes",
+            "time_spent": "some",
+            "alone": "sometimes",
+            "others_concern": "earlier",
+        },
+        9,
+        "some_signs",
+    ),
+    # Weekly use with some craving: the shortest 'some signs' the browser tests open.
+    "weekly_craving": Scenario(
+        {**ALL_CLEAR, "frequency": "weekly", "time_spent": "some", "craving": "sometimes"},
+        6,
+        "some_signs",
+    ),
+    # Weekly use, every question on its path answered (`despite_harm` is asked because of the
+    # coping and memory answers); three criteria (craving, time spent, missed duties), too few
+    # for 'many signs' or the hard-to-control advice.
+    "weekly_every_question": Scenario(
+        in_bank_order(
+            {
+                **ALL_CLEAR,
+                "frequency": "weekly",
+                "craving": "sometimes",
+                "time_spent": "some",
+                "responsibilities": "once_twice",
+                "coping": "sometimes",
+                "mixing": ["alcohol", "stimulants"],
+                "memory": "a_little",
+                "despite_harm": "no",
+            }
+        ),
+        11,
+        "some_signs",
+    ),
+    # Two flags (mixing, bladder) in the middle band, through time_spent.
+    "weekly_bladder_and_alcohol": Scenario(
+        in_bank_order(
+            {
+                **ALL_CLEAR,
+                "frequency": "weekly",
+                "time_spent": "some",
+                "mixing": ["alcohol"],
+                "urinary": ["pain"],
+                "despite_harm": "no",
+            }
+        ),
+        7,
+        "some_signs",
+    ),
+    # Distinctive answers, every question that applies (with self-harm thoughts).
+    "distinctive_self": Scenario(DISTINCTIVE_SELF, 47, "many_signs"),
+    # About someone else --------------------------------------------------------------------
+    # A friend's use, every answer known: the same total as ALL_CLEAR.
+    "proxy_friend_all_clear": Scenario(
+        {
+            **{q: a for q, a in ALL_CLEAR.items() if q != "respondent"},
+            "respondent": "other",
+            "relationship": "friend",
+            "contact": "weekly",
+            "confidence": "very_sure",
+        },
+        2,
+        "fewer_signs",
+    ),
+    # A friend in a treatment who also uses outside it, little else known.
+    "proxy_friend_in_treatment": Scenario(
+        {
+            **ALL_CLEAR,
+            "respondent": "other",
+            "relationship": "friend",
+            "contact": "rarely",
+            "treatment": "also_outside",
+            "confidence": "fairly_sure",
+        },
+        2,
+        "fewer_signs",
+    ),
+    # A partner seen daily, whose missed plans are unknown.
+    "proxy_partner": Scenario(
+        in_bank_order(
+            {**ALL_CLEAR, **PARTNER, "confidence": "fairly_sure", "gave_up": "dont_know"}
+        ),
+        2,
+        "fewer_signs",
+    ),
+    # A partner's weekly use, through every question both modes share.
+    "proxy_partner_every_question": Scenario(
+        {**ALL_CLEAR, **FULL_PATH, **PARTNER, "confidence": "fairly_sure"}, 6, "some_signs"
+    ),
+    # A partner's weekly use with three answers unknown, one of them the drugs mixed.
+    "proxy_partner_unknowns": Scenario(
+        {
+            **ALL_CLEAR,
+            **PARTNER,
+            "frequency": "weekly",
+            "time_spent": "dont_know",
+            "gave_up": "dont_know",
+            "mixing": ["dont_know"],
+            "confidence": "fairly_sure",
+        },
+        4,
+        "some_signs",
+    ),
+    # A partner's weekly use, missed plans unknown, two drugs mixed (one an opioid).
+    "proxy_partner_mixing": Scenario(
+        {
+            **ALL_CLEAR,
+            **PARTNER,
+            "frequency": "weekly",
+            "time_spent": "some",
+            "gave_up": "dont_know",
+            "mixing": ["alcohol", "opioids"],
+            "confidence": "fairly_sure",
+        },
+        8,
+        "some_signs",
+    ),
+    # A worried parent who knows some of it, with signs of self-harm: fewer than a third of the
+    # answers are "I don't know", so there is a band and the box of unknowns.
+    "proxy_crisis_unknowns": Scenario(
+        {
+            **PROXY_START,
+            "last_use": "dont_know",
+            "treatment": "dont_know",
+            "frequency": "weekly",
+            **{
+                q: "dont_know" for q in ("time_spent", "tolerance", "more_than_intended", "gave_up")
+            },
+            "craving": "often",
+            "cut_down": "no",
+            "responsibilities": "monthly",
+            "relationships": "often",
+            "others_concern": "recent",
+            "hazardous": "no",
+            "coping": "dont_know",
+            "alone": "sometimes",
+            "k_hole": "no",
+            "mixing": ["alcohol"],
+            "urinary": ["dont_know"],
+            "abdominal": "no",
+            "memory": "a_lot",
+            "despite_harm": "yes",
+            "self_harm": "often",
+            "confidence": "not_sure",
+        },
+        19,
+        "many_signs",
+    ),
+    # Distinctive answers about another relative, self-harm unknown.
+    "proxy_distinctive": Scenario(
+        {
+            **DISTINCTIVE_SELF,
+            "respondent": "other",
+            "relationship": "other_relation",
+            "contact": "monthly",
+            "treatment": "dont_know",
+            "frequency": "daily",
+            "time_spent": "most",
+            "gave_up": "some",
+            "hazardous": "once_twice",
+            "mixing": ["ghb", "stimulants"],
+            "urinary": ["urgency", "leaking"],
+            "self_harm": "dont_know",
+            "confidence": "not_sure",
+        },
+        47,
+        "many_signs",
     ),
 }

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from helpers import ALL_CLEAR, BANK
-from personas import PERSONAS
+from personas import PERSONAS, SCENARIOS
 
 from screening.core.flow import parse_answers
 from screening.core.loading import load_bank
@@ -33,7 +33,7 @@ SCREENSHOTS = Path(
 
 
 # Answers for the pages the tests open directly, with the answers already in the cookie.
-WEEKLY = {**ALL_CLEAR, "frequency": "weekly", "time_spent": "some", "craving": "sometimes"}
+WEEKLY = SCENARIOS["weekly_craving"].answers
 MANY_SIGNS_IN_CRISIS = {
     **ALL_CLEAR,
     "frequency": "daily",
@@ -61,32 +61,8 @@ AS_DIRECTED = {
 NEVER = {"respondent": "self", "last_use": "never", "self_harm": "no"}
 SELF = {"respondent": "self"}
 PROXY_START = {"respondent": "other", "relationship": "child", "contact": "weekly"}
-PROXY = {**WEEKLY, **PROXY_START, "gave_up": "dont_know", "confidence": "fairly_sure"}
-# A worried parent who knows some of it, with signs of self-harm: fewer than a third of the
-# answers are "I don't know", so there is a band (many reasons for concern) and the unknowns box.
-PROXY_CRISIS_UNKNOWN = {
-    **PROXY_START,
-    "last_use": "dont_know",
-    "treatment": "dont_know",
-    "frequency": "weekly",
-    **{q: "dont_know" for q in ("time_spent", "tolerance", "more_than_intended", "gave_up")},
-    "craving": "often",
-    "cut_down": "no",
-    "responsibilities": "monthly",
-    "relationships": "often",
-    "others_concern": "recent",
-    "hazardous": "no",
-    "coping": "dont_know",
-    "alone": "sometimes",
-    "k_hole": "no",
-    "mixing": ["alcohol"],
-    "urinary": ["dont_know"],
-    "abdominal": "no",
-    "memory": "a_lot",
-    "despite_harm": "yes",
-    "self_harm": "often",
-    "confidence": "not_sure",
-}
+PROXY = PERSONAS["proxy_weekly"].answers
+PROXY_CRISIS_UNKNOWN = SCENARIOS["proxy_crisis_unknowns"].answers
 ORDER = [q.id for q in load_bank(BANK).questions]
 BEFORE_MIXING = {q: a for q, a in WEEKLY.items() if ORDER.index(q) < ORDER.index("mixing")}
 PROXY_BEFORE_MIXING = {q: a for q, a in PROXY.items() if ORDER.index(q) < ORDER.index("mixing")}

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from helpers import ASSIST, BANK, in_bank_order
-from helpers import WEEKLY as WEEKLY_ANSWERS
+from personas import SCENARIOS
 
 from screening.cli import main
 
 # Weekly use (4) with a few mild signs: 4 + 1 + 1 + 1 + 1 + 1 = 9.
-WEEKLY = in_bank_order(WEEKLY_ANSWERS)
+WEEKLY = in_bank_order(SCENARIOS["weekly_mild"].answers)
 
 
 @pytest.fixture(params=["screening", "flask"])

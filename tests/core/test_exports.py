@@ -16,6 +16,7 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from helpers import ALL_CLEAR, ROOT
+from personas import SCENARIOS
 
 from screening.core import exports
 from screening.core.bank import DONT_KNOW, Bank
@@ -28,18 +29,7 @@ from screening.core.shares import Share, from_result
 CREATED = datetime.datetime(2026, 11, 26, 15, 30, tzinfo=datetime.UTC)
 EXPRESSION = fhir.ENABLE_WHEN_EXPRESSION
 
-# A family member answering about their partner: weekly use, amount unknown, two mixed drugs.
-PROXY = {
-    **ALL_CLEAR,
-    "respondent": "other",
-    "relationship": "partner",
-    "contact": "daily",
-    "frequency": "weekly",
-    "time_spent": "some",
-    "gave_up": DONT_KNOW,
-    "mixing": ["alcohol", "opioids"],
-    "confidence": "fairly_sure",
-}
+PROXY = SCENARIOS["proxy_partner_mixing"].answers
 HEADER = [
     "reference",
     "completed",

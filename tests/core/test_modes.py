@@ -6,6 +6,7 @@ import re
 
 import pytest
 from helpers import ALL_CLEAR, as_sets
+from personas import SCENARIOS
 
 from screening.core.bank import DONT_KNOW
 from screening.core.flow import AnswerError, parse_answers, paths, record
@@ -14,14 +15,8 @@ from screening.core.scoring import score
 ABOUT_THE_RESPONDENT = {"respondent", "relationship", "contact", "confidence"}
 THIRD_PERSON = re.compile(r"\b(the person|they|their|them)\b", re.IGNORECASE)
 
-# A family member answering about a friend, every answer known: the same total as ALL_CLEAR (2).
-PROXY = {
-    **{q: a for q, a in ALL_CLEAR.items() if q != "respondent"},
-    "respondent": "other",
-    "relationship": "friend",
-    "contact": "weekly",
-    "confidence": "very_sure",
-}
+# A family member answering about a friend, every answer known: the same total as ALL_CLEAR.
+PROXY = SCENARIOS["proxy_friend_all_clear"].answers
 
 
 def questions_per_mode(bank) -> dict[str, set[str]]:

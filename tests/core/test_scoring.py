@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from helpers import ALL_CLEAR, WEEKLY, as_sets
+from helpers import ALL_CLEAR, as_sets
+from personas import SCENARIOS
 
 from screening.core.bank import FLAG_LEVELS
+from screening.core.flow import parse_answers
 from screening.core.scoring import score
+
+WEEKLY = SCENARIOS["weekly_mild"].answers
 
 # ALL_CLEAR (conftest): used once or twice in the past 3 months, and no other sign: total 2.
 
@@ -146,14 +150,15 @@ def test_shipped_scoring(bank, answers, total, band, score_band, flags):
     assert {f.id for f in result.flags} == flags
 
 
-PROXY_UNSURE = {
-    **ALL_CLEAR,
-    "respondent": "other",
-    "relationship": "friend",
-    "contact": "rarely",
-    "treatment": "also_outside",
-    "confidence": "fairly_sure",
-}
+PROXY_UNSURE = SCENARIOS["proxy_friend_in_treatment"].answers
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_each_named_scenario_scores_its_total_and_band(bank, name):
+    """The answers other tests build on (tests/personas.py) still mean what their names say."""
+    scenario = SCENARIOS[name]
+    result = score(bank, parse_answers(bank, scenario.answers))
+    assert (result.total, result.band.id) == (scenario.total, scenario.band)
 
 
 def test_flags_sort_urgent_then_advice_then_info(bank):

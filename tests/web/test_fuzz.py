@@ -51,6 +51,7 @@ from flask.testing import FlaskClient
 from helpers import ALL_CLEAR, Respondent, csrf_token
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from personas import SCENARIOS
 from werkzeug.routing import Rule
 
 from screening.core.flow import parse_answers
@@ -91,17 +92,7 @@ STATES = (
     "none",
     "garbage",
 )
-PROXY = {
-    **ALL_CLEAR,
-    "respondent": "other",
-    "relationship": "partner",
-    "contact": "daily",
-    "frequency": "weekly",
-    "time_spent": "dont_know",
-    "gave_up": "dont_know",
-    "mixing": ["dont_know"],
-    "confidence": "fairly_sure",
-}
+PROXY = SCENARIOS["proxy_partner_unknowns"].answers
 
 FUZZ = settings(
     max_examples=60,

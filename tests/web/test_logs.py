@@ -30,6 +30,7 @@ from clinic import (
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import ALL_CLEAR, Respondent, csrf_token
+from personas import SCENARIOS
 
 from screening.core import exports, flow
 from screening.storage import records
@@ -39,47 +40,9 @@ WRONG_PASSWORD = "sentinel-WrongPass-Jx4?"  # a mistyped one: not to be logged e
 NAME = "Sentinel Initials ZQX"  # what the patient typed as their name
 LABEL = "Sentinel label Kw8"  # the link's label, seen only by the clinician
 CONTACT = "Sentinel contact 555-0199"
-# Answers chosen to be distinctive where the bank allows: self-report, use outside a treatment,
-# on a path through every question that applies to it.
-SELF = {
-    **ALL_CLEAR,
-    "treatment": "also_outside",
-    "frequency": "weekly",
-    "time_spent": "a_lot",
-    "gave_up": "many",
-    "tolerance": "much",
-    "craving": "often",
-    "more_than_intended": "always",
-    "cut_down": "recent",
-    "responsibilities": "monthly",
-    "relationships": "often",
-    "others_concern": "recent",
-    "hazardous": "more",
-    "coping": "always",
-    "alone": "often",
-    "k_hole": "more",
-    "mixing": ["benzodiazepines", "gabapentinoids"],
-    "urinary": ["pelvic_pain", "blood"],
-    "abdominal": "severe",
-    "memory": "a_lot",
-    "despite_harm": "yes",
-    "self_harm": "sometimes",
-}
-PROXY = {
-    **SELF,
-    "respondent": "other",
-    "relationship": "other_relation",
-    "contact": "monthly",
-    "treatment": "dont_know",
-    "frequency": "daily",
-    "time_spent": "most",
-    "gave_up": "some",
-    "hazardous": "once_twice",
-    "mixing": ["ghb", "stimulants"],
-    "urinary": ["urgency", "leaking"],
-    "self_harm": "dont_know",
-    "confidence": "not_sure",
-}
+# Answers chosen to be distinctive where the bank allows, on a path through every question.
+SELF = SCENARIOS["distinctive_self"].answers
+PROXY = SCENARIOS["proxy_distinctive"].answers
 
 
 class Logs:

@@ -5,26 +5,12 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 
-from helpers import ALL_CLEAR, csrf_token, in_bank_order
+from helpers import csrf_token
+from personas import SCENARIOS
 
 VOID = {"input", "meta", "link", "img", "br", "hr"}
 
-# A weekly user, every question on their path answered (`despite_harm` is asked because of the
-# coping and memory answers); the total is 11 ('some signs'), with three of the bank's criteria
-# (craving, time spent, missed duties), too few for 'many signs' or the hard-to-control advice.
-WEEKLY = in_bank_order(
-    {
-        **ALL_CLEAR,
-        "frequency": "weekly",
-        "craving": "sometimes",
-        "time_spent": "some",
-        "responsibilities": "once_twice",
-        "coping": "sometimes",
-        "mixing": ["alcohol", "stimulants"],
-        "memory": "a_little",
-        "despite_harm": "no",
-    }
-)
+WEEKLY = SCENARIOS["weekly_every_question"].answers
 # Between 3 and 12 months ago, so `frequency` and `time_spent` are skipped.
 PAST_YEAR = {**WEEKLY, "last_use": "past_year"}
 

@@ -7,25 +7,11 @@ import re
 
 import pytest
 from helpers import ALL_CLEAR, csrf_token
+from personas import FULL_PATH, SCENARIOS
 
 from screening.core.bank import DONT_KNOW
 
-# A path through every question both modes share: weekly use asks `time_spent`, and using to
-# cope sometimes asks `despite_harm`. (`treatment_signs` is only for treatment as directed.)
-FULL_PATH = {
-    "frequency": "weekly",
-    "time_spent": "some",
-    "coping": "sometimes",
-    "despite_harm": "no",
-}
-PROXY = {
-    **ALL_CLEAR,
-    **FULL_PATH,
-    "respondent": "other",
-    "relationship": "partner",
-    "contact": "daily",
-    "confidence": "fairly_sure",
-}
+PROXY = SCENARIOS["proxy_partner_every_question"].answers
 
 
 def heading(page: str) -> str:
