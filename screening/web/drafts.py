@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, Response, current_app, g, request
 
 from ..core import flow
+from ..core.bank import Bank
 from ..core.flow import AnswerError, parse_answers
 from .content import content
 from .security import cookie_options
@@ -50,8 +51,8 @@ def init_app(app: Flask) -> None:
     app.after_request(_write)
 
 
-def _bank_version() -> str:
-    bank = content().bank
+def _bank_version(bank: Bank) -> str:
+    """Which bank a cookie's answers belong to: answers to another version are not read."""
     return f"{bank.id}@{bank.version}"
 
 
@@ -91,14 +92,17 @@ def load() -> Draft | None:
         g.draft = None
         return None
     fernet: Fernet = current_app.extensions["drafts"]
+    bank = content().bank
     try:
         data = json.loads(fernet.decrypt(token, ttl=current_app.config["DRAFT_MINUTES"] * 60))
-        if data["bank"] != _bank_version():
+        if data["bank"] != _bank_version(bank):
             raise ValueError("from another version of the bank")
-        answers = parse_answers(content().bank, data["answers"])
+        answers = parse_answers(bank, data["answers"])
         made = data.get("context", {})
-        draft = replace(
-            begin(_link(made.get("link"))).answering(answers),
+        draft = Draft(
+            answers,
+            bank.mode_of(answers),
+            link=_link(made.get("link")),
             share=_text(made.get("share")),
             secret=_text(made.get("secret")),
         )
@@ -136,7 +140,7 @@ def encode(draft: Draft) -> str:
     """Encrypt a draft, with the bank version and the time, into a cookie value."""
     context = {"link": draft.link, "share": draft.share, "secret": draft.secret}
     payload = {
-        "bank": _bank_version(),
+        "bank": _bank_version(content().bank),
         "answers": {q: sorted(a) for q, a in draft.answers.items()},
         "context": {k: v for k, v in context.items() if v is not None},
     }
