@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from pathlib import Path
@@ -136,7 +137,8 @@ class LiveApp:
         """A cookie holding these answers, encrypted as the app itself would do it."""
         with self.app.test_request_context():
             bank = self.app.extensions["screening"].bank
-            value = drafts.encode(parse_answers(bank, answers), context)
+            draft = drafts.begin().answering(parse_answers(bank, answers))
+            value = drafts.encode(dataclasses.replace(draft, **context))
         return {"name": drafts.COOKIE, "value": value, "url": self.url}
 
 
