@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
 PREFIX = "SCREENING"
+MIN_SECRET_BYTES = 32  # outside development a shorter secret key stops start-up
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -77,6 +78,17 @@ SETTINGS = (
         "How many proxies in front set `X-Forwarded-*` (1 behind one nginx); configures ProxyFix.",
     ),
     Setting(
+        "PROXY_SETS_HOST",
+        False,
+        "Also trust the proxies' `X-Forwarded-Host` and `-Prefix` (only if your proxy sets both).",
+    ),
+    Setting(
+        "TRUSTED_HOSTS",
+        None,
+        'The host names this site answers to, e.g. `["check.example.org"]`; others get a 400 page.',
+        shown="any well-formed host",
+    ),
+    Setting(
         "QUICK_EXIT_URL",
         "https://www.bbc.co.uk/weather",
         'The neutral site the "Exit this page" button goes to.',
@@ -124,15 +136,24 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
                 "  export SCREENING_SECRET_KEY=$(openssl rand -hex 32)"
             )
         config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
+    elif not development and len(config["SECRET_KEY"].encode()) < MIN_SECRET_BYTES:
+        raise SystemExit(
+            f"SCREENING_SECRET_KEY is too short: it needs at least {MIN_SECRET_BYTES} bytes (it "
+            "signs sessions and encrypts answers). Make a new one, for example:\n"
+            "  export SCREENING_SECRET_KEY=$(openssl rand -hex 32)"
+        )
 
 
 def _development_secret(instance: Path) -> str:
     """Read, or create once, a random secret kept under instance/ for development."""
+    from .core.files import private_file, private_folder
+
     path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
+    private_folder(instance)
+    if not path.exists() or not path.read_text().strip():
+        private_file(path)
         path.write_text(secrets.token_hex(32))
+    path.chmod(0o600)
     return path.read_text().strip()
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from ..core.files import private_file, private_folder
+
 migrations = Migrations("screening")
 
 
@@ -91,7 +93,15 @@ def add_share_scoring(db: Database) -> None:
 
 
 def connect(path: str | Path) -> Database:
-    """Open the database for this process: WAL, a busy timeout, and explicit transactions."""
+    """Open the database for this process: WAL, a busy timeout, and explicit transactions.
+
+    The file is created 0600 first; SQLite gives its -wal and -shm files the database's mode.
+    """
+    if str(path) != ":memory:" and not Path(path).exists():
+        try:
+            private_file(Path(path))
+        except OSError as err:  # as sqlite3 would have failed: callers handle sqlite3 errors
+            raise sqlite3.OperationalError(f"unable to open database file ({err})") from err
     conn = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA busy_timeout=5000")
@@ -99,7 +109,12 @@ def connect(path: str | Path) -> Database:
 
 
 def migrate(path: str | Path) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """Create or upgrade the database (in a private folder if it has to make one)."""
+    private_folder(Path(path).parent)
+    private_file(Path(path))  # tightens one made before files were private
+    for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if companion.exists():
+            companion.chmod(0o600)
     db = connect(path)
     try:
         migrations.apply(db)
@@ -112,6 +127,7 @@ def backup(source: str | Path, target: str | Path) -> dict[str, int]:
     target = Path(target)
     if target.exists():
         raise FileExistsError(f"{target} already exists")
+    private_file(target)  # VACUUM INTO fills an empty file, and keeps its mode
     database = connect(source)
     try:
         database.execute("VACUUM INTO ?", [str(target)])

@@ -7,8 +7,11 @@ import traceback
 from pathlib import Path
 
 from flask import Flask, flash, redirect, render_template, request, url_for
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+
+from .security import BadHost
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,8 @@ CSRF_MESSAGE = (
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(BadHost, _bad_host)
+    app.register_error_handler(SecurityError, _bad_host)  # Flask's TRUSTED_HOSTS refused it
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
@@ -70,7 +75,14 @@ def _holds_form() -> bool:
     return rule is not None and {"GET", "POST"} <= (rule.methods or set())
 
 
+def _bad_host(_error: HTTPException):
+    """A page that stands alone: no address can be built for a Host this site does not serve."""
+    return render_template("errors/bad_host.html"), 400
+
+
 def _page(status: int, title: str, message: str):
+    if request_ctx.url_adapter is None:  # Werkzeug could not even bind the Host to the routes
+        return _bad_host(BadHost())
     back = _same_page() if _holds_form() else None
     return render_template(
         "errors/error.html", status=status, title=title, message=message, back=back

@@ -50,6 +50,11 @@ def test_every_route_sends_the_security_headers(tmp_path, https):
         assert headers["Referrer-Policy"] == "same-origin", where
         assert headers["X-Frame-Options"] == "DENY", where
         assert "Access-Control-Allow-Origin" not in headers, where
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin", where
+        assert headers["Cross-Origin-Resource-Policy"] == "same-origin", where
+        features = dict(p.split("=") for p in headers["Permissions-Policy"].split(", "))
+        assert {"camera", "microphone", "geolocation", "payment", "usb"} <= set(features), where
+        assert set(features.values()) == {"()"}, where
         if https:
             assert headers["Strict-Transport-Security"] == (
                 "max-age=31536000; includeSubDomains"
@@ -95,25 +100,37 @@ def test_development_cookies_work_on_plain_http(tmp_path):
     assert respondent.client.get_cookie("answers").secure is False  # plain http works
 
 
-def test_proxy_settings_are_trusted_only_when_configured(tmp_path):
-    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "check.example.org"}
-    for proxies, expected in [(0, "http://localhost/r/"), (1, "https://check.example.org/r/")]:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": KEY,
-                "DATABASE": str(tmp_path / f"{proxies}.db"),
-                "TRUSTED_PROXIES": proxies,
-            }
-        )
+@pytest.mark.parametrize(
+    ("proxies", "sets_host", "expected"),
+    [
+        (0, False, "http://localhost/r/"),
+        (1, False, "https://localhost/r/"),  # the scheme from the proxy, not its Host or Prefix
+        (1, True, "https://check.example.org/app/r/"),
+    ],
+)
+def test_proxy_settings_are_trusted_only_when_configured(tmp_path, proxies, sets_host, expected):
+    forwarded = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "check.example.org",
+        "X-Forwarded-Prefix": "/app",
+    }
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": KEY,
+            "DATABASE": str(tmp_path / "proxied.db"),
+            "TRUSTED_PROXIES": proxies,
+            "PROXY_SETS_HOST": sets_host,
+        }
+    )
 
-        @app.get("/test-only/url")
-        def url():
-            from flask import url_for
+    @app.get("/test-only/url")
+    def url():
+        from flask import url_for
 
-            return url_for("sharing.open_link", token="", _external=True)
+        return url_for("sharing.open_link", token="", _external=True)
 
-        assert app.test_client().get("/test-only/url", headers=forwarded).text == expected
+    assert app.test_client().get("/test-only/url", headers=forwarded).text == expected
 
 
 def test_quick_exit_clears_answers_and_leaves(respondent, client, app):
@@ -189,3 +206,79 @@ def test_a_missing_database_folder_is_created(tmp_path):
     database = tmp_path / "new" / "folder" / "db.sqlite3"
     create_app({"TESTING": True, "SECRET_KEY": KEY, "DATABASE": str(database)})
     assert sqlite3.connect(database).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# Hosts this site does not serve ------------------------------------------------------------
+
+BAD_HOSTS = [
+    "a" * 64,  # one label over 63 characters: Werkzeug cannot bind it (it was a 500)
+    "a" * 64 + ".example.org",
+    "x" * 300,
+    "bad host",
+    "ex:ample:80",
+    "example.org:port",
+    "-leading.example.org",
+    "exa_mple.org",
+    "\u00e9.example.org",
+    "[::1",
+]
+
+
+@pytest.mark.parametrize("host", BAD_HOSTS)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_malformed_host_gets_a_plain_400_page_with_the_headers(tmp_path, host, method):
+    client = production_app(tmp_path).test_client()
+    for path in ("/", "/questions/respondent", "/clinician/", "/static/style.css", "/nowhere"):
+        response = client.open(path, method=method, headers={"Host": host})
+        assert response.status_code == 400, (path, response.status_code)
+        assert "This site is not at that address" in response.text
+        assert "Traceback" not in response.text
+        assert response.headers["Content-Security-Policy"] == CSP
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("host", ["localhost", "check.example.org:8443", "127.0.0.1", "[::1]:80"])
+def test_a_well_formed_host_is_served(tmp_path, host):
+    assert (
+        production_app(tmp_path).test_client().get("/", headers={"Host": host}).status_code == 200
+    )
+
+
+def test_trusted_hosts_refuse_every_other_host(tmp_path):
+    app = production_app(tmp_path, TRUSTED_HOSTS=["check.example.org"])
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "check.example.org"}).status_code == 200
+    refused = client.get("/", headers={"Host": "evil.example.net"})
+    assert refused.status_code == 400
+    assert "This site is not at that address" in refused.text
+    assert refused.headers["Content-Security-Policy"] == CSP
+
+
+def test_a_forwarded_host_is_checked_like_any_other(tmp_path):
+    app = production_app(tmp_path, TRUSTED_PROXIES=1, PROXY_SETS_HOST=True)
+    forwarded = {"X-Forwarded-Host": "bad host", "X-Forwarded-Proto": "https"}
+    response = app.test_client().get("/", headers=forwarded)
+    assert response.status_code == 400
+    assert "This site is not at that address" in response.text
+
+
+def test_trusted_hosts_are_read_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCREENING_TRUSTED_HOSTS", '["check.example.org"]')
+    app = production_app(tmp_path)
+    assert app.config["TRUSTED_HOSTS"] == ["check.example.org"]
+    assert app.test_client().get("/", headers={"Host": "other.example"}).status_code == 400
+
+
+# A secret key long enough to protect what it signs and encrypts -----------------------------
+
+
+def test_a_short_secret_key_stops_start_up_outside_development(tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"SECRET_KEY": "x" * 31, "DATABASE": str(tmp_path / "db")})
+    assert "too short" in str(stopped.value.code) and "32 bytes" in str(stopped.value.code)
+    assert create_app({"SECRET_KEY": "x" * 32, "DATABASE": str(tmp_path / "db")})
+
+
+def test_a_short_secret_key_is_allowed_in_development(tmp_path):
+    assert create_app({"DEVELOPMENT": True, "SECRET_KEY": "short", "DATABASE": str(tmp_path / "d")})
