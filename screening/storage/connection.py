@@ -92,6 +92,12 @@ def add_share_scoring(db: Database) -> None:
     db["shares"].add_column("domains", str)  # JSON object: domain id -> points
 
 
+@migrations()
+def add_spent_nonces(db: Database) -> None:
+    """What each check has done that it may do once (see storage/once.py)."""
+    db["spent"].create({"digest": str, "purpose": str, "day": str}, pk=("digest", "purpose"))
+
+
 def connect(path: str | Path) -> Database:
     """Open the database for this process: WAL, a busy timeout, and explicit transactions.
 

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.shares import Share, SharedResult, new_code, new_secret, secret_digest, secret_matches
+from . import once
 from .connection import now, writing
 
 
@@ -195,8 +196,13 @@ def clinician_of_link(db: Database, link_id: int) -> tuple[Link, Clinician] | No
 # Shares ---------------------------------------------------------------------------------------
 
 
-def add_share(db: Database, share: SharedResult) -> tuple[Share, str]:
-    """Store a share under a fresh reference code; return it with its withdrawal secret."""
+class AlreadyShared(RecordError):
+    """This check (its nonce) has been shared before, even if that share was withdrawn since."""
+
+
+def add_share(db: Database, share: SharedResult, nonce: str) -> tuple[Share, str]:
+    """Store a share under a fresh reference code, once per check (its nonce); return it with
+    its withdrawal secret."""
     secret = new_secret()
     row = {
         "withdraw_digest": secret_digest(secret),
@@ -218,8 +224,11 @@ def add_share(db: Database, share: SharedResult) -> tuple[Share, str]:
     for _ in range(10):  # a clash among ~387 million codes is rare; try again if it happens
         code = new_code()
         try:
-            with writing(db):
+            with writing(db):  # the lock is taken first: two presses cannot both pass
+                if once.is_spent(db, nonce, once.SHARE):
+                    raise AlreadyShared("This result has already been shared.")
                 db["shares"].insert({**row, "code": code})
+                once.spend(db, nonce, once.SHARE)
             return _share({**row, "code": code}), secret
         except sqlite3.IntegrityError:
             continue

@@ -147,7 +147,7 @@ def check_answers(draft: drafts.Draft):
     """List every answer with a way to change it; Continue goes to the result."""
     bank = content().bank
     if request.method == "POST":
-        store.count_completed(draft.mode, score(bank, draft.answers).band.id)
+        store.count_completed(draft.mode, score(bank, draft.answers).band.id, draft.nonce)
         return redirect(url_for(".result"))
     steps = [s for s in draft.route.steps if s.relevant]
     return render(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from .security import cookie_options
 
 COOKIE = "answers"
 REFRESH_SECONDS = 60  # an unchanged cookie is rewritten at most this often (its idle clock)
+MAX_AGE_HOURS = 24  # however active, a check is not read a day after it began (its nonce, too)
 
 
 def cookie_name() -> str:
@@ -64,6 +66,8 @@ class Draft:
 
     answers: Mapping[str, frozenset[str]]
     mode: str  # whose use the answers are about: the wording of every page follows it
+    nonce: str  # this check's own random id: it is counted, and shared, once (storage/once.py)
+    begun: int  # when it began (Unix time): a check is not read after MAX_AGE_HOURS
     link: int | None = None  # the clinician's referral link the check was opened from
     share: str | None = None  # the reference code of a result shared from this browser
     secret: str | None = None  # its withdrawal code, kept only until it has been shown once
@@ -80,7 +84,8 @@ class Draft:
 
 def begin(link: int | None = None) -> Draft:
     """A fresh check, opened from a referral link or not."""
-    return Draft({}, content().bank.mode_of({}), link=link)
+    nonce, begun = secrets.token_urlsafe(16), int(time.time())
+    return Draft({}, content().bank.mode_of({}), nonce, begun, link=link)
 
 
 def load() -> Draft | None:
@@ -99,9 +104,16 @@ def load() -> Draft | None:
             raise ValueError("from another version of the bank")
         answers = parse_answers(bank, data["answers"])
         made = data.get("context", {})
+        nonce, begun = made["nonce"], made["begun"]
+        if not isinstance(nonce, str) or len(nonce) < 16 or type(begun) is not int:
+            raise TypeError("no nonce, or no time it began")
+        if time.time() - begun > MAX_AGE_HOURS * 3600:
+            raise ValueError("begun too long ago")
         draft = Draft(
             answers,
             bank.mode_of(answers),
+            nonce,
+            begun,
             link=_link(made.get("link")),
             share=_text(made.get("share")),
             secret=_text(made.get("secret")),
@@ -138,7 +150,8 @@ def clear() -> None:
 
 def encode(draft: Draft) -> str:
     """Encrypt a draft, with the bank version and the time, into a cookie value."""
-    context = {"link": draft.link, "share": draft.share, "secret": draft.secret}
+    context = {"nonce": draft.nonce, "begun": draft.begun, "link": draft.link}
+    context |= {"share": draft.share, "secret": draft.secret}
     payload = {
         "bank": _bank_version(content().bank),
         "answers": {q: sorted(a) for q, a in draft.answers.items()},

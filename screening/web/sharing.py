@@ -72,17 +72,18 @@ def share():
         flash("Your name or initials can be at most 40 characters. Nothing was shared.")
         return redirect(url_for("check.result"))
     link, clinician = found
-    stored, secret = records.add_share(
-        store.db(),
-        from_result(
-            bank,
-            score(bank, draft.answers),
-            clinician_id=clinician.id,
-            link_id=link.id,
-            created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
-            name=(form.name.data or "").strip() or None,
-        ),
+    result = from_result(
+        bank,
+        score(bank, draft.answers),
+        clinician_id=clinician.id,
+        link_id=link.id,
+        created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
+        name=(form.name.data or "").strip() or None,
     )
+    try:
+        stored, secret = records.add_share(store.db(), result, draft.nonce)
+    except records.AlreadyShared:  # an older copy of this check's cookie, sent again
+        return render_template("sharing/already_shared.html"), 409
     drafts.keep(replace(draft, share=stored.code, secret=secret))
     return redirect(url_for(".shared"))
 

@@ -39,9 +39,10 @@ def _close(_exc: BaseException | None) -> None:
         database.close()
 
 
-def count_completed(mode: str, band: str) -> None:
-    """Count a completed check; a database fault never stops a result."""
+def count_completed(mode: str, band: str, nonce: str) -> None:
+    """Count a completed check once (however often it is posted); a database fault never stops
+    a result."""
     try:
-        counts.count_completed(db(), mode, band)
+        counts.count_completed(db(), mode, band, nonce)
     except sqlite3.Error as err:
         log.warning("Could not count a completed check: %s", err)

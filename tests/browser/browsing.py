@@ -124,7 +124,7 @@ class LiveApp:
                 created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
                 name="AS",
             )
-            self.share, self.secret = records.add_share(db, share)
+            self.share, self.secret = records.add_share(db, share, "browser-test-nonce-1234")
 
     def band_title(self, answers: dict[str, str | list[str]], band_id: str) -> str:
         """The headline the result page gives a band, worded for these answers' mode."""

@@ -7,6 +7,7 @@ import datetime
 import html
 import json
 import re
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -37,8 +38,8 @@ from helpers import ALL_CLEAR, ROOT, Respondent, csrf_token, in_bank_order
 
 from screening.core import shares as share_codes
 from screening.core.shares import CODE_LENGTH, SharedResult, parse_code, secret_matches
-from screening.storage import connection, records
-from screening.web import store
+from screening.storage import connection, once, records
+from screening.web import drafts, store
 
 SHARE_COLUMNS = {
     "id",
@@ -268,6 +269,55 @@ def test_pressing_share_twice_keeps_one_shared_result(app, link_url):
     assert len(shares(app)) == 1
 
 
+def _replaying(client, cookie: str):
+    """The same browser, its answers cookie put back as it was (a copy kept and sent again)."""
+    client.set_cookie(drafts.COOKIE, cookie)
+    return client
+
+
+def test_an_old_copy_of_the_cookie_cannot_share_the_check_again(app, link_url):
+    client, _ = finish_through(app, link_url)
+    before_share = client.get_cookie(drafts.COOKIE).value
+    assert share(client).location == "/shared"
+    replayed = share(_replaying(client, before_share))
+    assert replayed.status_code == 409
+    assert "This result was already shared" in replayed.text
+    assert "not shared again" in replayed.text
+    assert len(shares(app)) == 1
+
+
+def test_a_withdrawn_share_cannot_be_made_again_from_an_old_cookie(app, link_url):
+    client, _ = finish_through(app, link_url)
+    before_share = client.get_cookie(drafts.COOKIE).value
+    share(client)
+    assert post_form(client, "/shared", "/withdraw", this_browser="1").status_code == 302
+    assert shares(app) == []
+    assert share(_replaying(client, before_share)).status_code == 409
+    assert shares(app) == []
+
+
+def test_the_check_is_kept_by_its_hash_not_its_nonce(app, link_url):
+    client, _ = shared_through(app, link_url)
+    with app.test_request_context(
+        headers={"Cookie": f"answers={client.get_cookie('answers').value}"}
+    ):
+        nonce = drafts.load().nonce
+    spent = query(app, "SELECT * FROM spent")
+    assert {row["purpose"] for row in spent} == {"count", "share"}
+    assert all(row["digest"] == once.digest(nonce) for row in spent)
+    assert nonce not in json.dumps(query(app, "SELECT * FROM shares") + spent)
+
+
+def test_two_checks_from_one_browser_can_each_be_shared(app, link_url):
+    client, _ = shared_through(app, link_url)
+    client.get(link_url.removeprefix("http://localhost"))  # a new check from the link
+    person = Respondent(client)
+    person.answer_all(ALL_CLEAR)
+    person.finish()
+    assert share(client).location == "/shared"
+    assert len(shares(app)) == 2
+
+
 # Reference and withdrawal codes ---------------------------------------------------------------
 
 
@@ -320,7 +370,10 @@ def _share(clinician_id: int) -> SharedResult:
 
 def test_codes_are_unique_over_many_shares(app, amira):
     with app.app_context():
-        made = [records.add_share(store.db(), _share(amira.id)) for _ in range(400)]
+        made = [
+            records.add_share(store.db(), _share(amira.id), secrets.token_urlsafe(16))
+            for _ in range(400)
+        ]
     codes = [stored.code for stored, _ in made]
     assert len(set(codes)) == len(codes) == 400
     assert all(len(c) == CODE_LENGTH and set(c) <= ALPHABET for c in codes)
@@ -331,10 +384,10 @@ def test_codes_are_unique_over_many_shares(app, amira):
 
 def test_a_code_that_is_taken_is_not_reused(app, amira, monkeypatch):
     with app.app_context():
-        first, _ = records.add_share(store.db(), _share(amira.id))
+        first, _ = records.add_share(store.db(), _share(amira.id), secrets.token_urlsafe(16))
         offered = iter([first.code, first.code, "K7F3QD"])
         monkeypatch.setattr(records, "new_code", lambda: next(offered))
-        second, _ = records.add_share(store.db(), _share(amira.id))
+        second, _ = records.add_share(store.db(), _share(amira.id), secrets.token_urlsafe(16))
     assert second.code == "K7F3QD"
     assert len(shares(app)) == 2
 
@@ -418,7 +471,7 @@ def test_withdrawing_is_limited_to_10_tries(app, link_url):
 # Many writers at once -------------------------------------------------------------------------
 
 WORKER = r"""
-import datetime, json, sys
+import datetime, json, secrets, sys
 from screening import create_app
 from screening.storage import connection, records
 from screening.web import store
@@ -438,7 +491,7 @@ with app.app_context():
     sys.stdin.readline()  # every process starts writing together
     for _ in range(count):
         try:
-            codes.append(records.add_share(store.db(), share)[0].code)
+            codes.append(records.add_share(store.db(), share, secrets.token_urlsafe(16))[0].code)
         except Exception as err:
             errors.append(repr(err))
 print(json.dumps({"codes": codes, "errors": errors}), flush=True)

@@ -20,6 +20,7 @@ import io
 import json
 import logging
 import re
+import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -213,7 +214,7 @@ def _add_share(app: Flask, clinician_id: int, link_id: int) -> tuple[str, str]:
     )
     database = connection.connect(app.config["DATABASE"])
     try:
-        stored, secret = records.add_share(database, share)
+        stored, secret = records.add_share(database, share, secrets.token_urlsafe(16))
     finally:
         database.close()
     return stored.code, secret
@@ -271,7 +272,10 @@ def _browser(world: World, rule: Rule, data: st.DataObject) -> tuple[FlaskClient
         return client, known
     client = app.test_client()
     state = data.draw(st.sampled_from(STATES), label="state")
-    cookie = world.states["finished" if state == "shared" else state]
+    if state == "shared":  # a check is shared once: a fresh one each time
+        cookie = _draft(finish_through(app, f"/r/{world.link.token}")[0])
+    else:
+        cookie = world.states[state]
     if cookie is not None:
         client.set_cookie(drafts.COOKIE, cookie)
     token = csrf_token(client.get("/").text)

@@ -89,11 +89,14 @@ def fernet(secret: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(hkdf.derive(secret.encode())))
 
 
-def payload(app, bank_version: str | None = None) -> bytes:
+def payload(app, bank_version: str | None = None, **context) -> bytes:
+    """A draft as the app writes it; `context` replaces (None: leaves out) its nonce or start."""
     bank = app.extensions["screening"].bank
     version = bank_version or f"{bank.id}@{bank.version}"
     answers = {"respondent": ["self"], "last_use": ["past_year"]}
-    return json.dumps({"bank": version, "answers": answers}).encode()
+    made = {"nonce": "a-nonce-of-sixteen-or-more", "begun": int(time.time()), **context}
+    made = {k: v for k, v in made.items() if v is not None}
+    return json.dumps({"bank": version, "answers": answers, "context": made}).encode()
 
 
 def saved(app, client) -> dict:
@@ -179,6 +182,15 @@ BAD_COOKIES = {
     ),
     "other-bank-version": lambda app, good: fernet(app.config["SECRET_KEY"]).encrypt(
         payload(app, "ketamine_self_check@0.0.1")
+    ),
+    "no-nonce": lambda app, good: fernet(app.config["SECRET_KEY"]).encrypt(
+        payload(app, nonce=None)
+    ),
+    "short-nonce": lambda app, good: fernet(app.config["SECRET_KEY"]).encrypt(
+        payload(app, nonce="short")
+    ),
+    "begun-over-a-day-ago": lambda app, good: fernet(app.config["SECRET_KEY"]).encrypt(
+        payload(app, begun=int(time.time()) - drafts.MAX_AGE_HOURS * 3600 - 60)
     ),
 }
 
@@ -324,3 +336,24 @@ def test_unexpected_error_is_generic_and_not_logged_verbatim(app, client, caplog
     assert logged and "RuntimeError" in logged[0].getMessage()
     assert all(r.exc_info is None for r in logged)
     assert "benzodiazepines" not in caplog.text
+
+
+def completed(app) -> int:
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        total = db.execute("SELECT coalesce(sum(completed), 0) FROM daily_counts").fetchone()[0]
+    db.close()
+    return total
+
+
+def test_a_check_is_counted_once_however_often_it_is_finished(app, client):
+    person = Respondent(client)
+    person.answer_all(ALL_CLEAR)
+    before_finishing = client.get_cookie("answers").value
+    person.finish()
+    person.finish()  # Continue pressed again, or the form sent again from the back button
+    client.set_cookie("answers", before_finishing)  # a copy of the cookie, sent again
+    person.finish()
+    assert completed(app) == 1
+    person.answer_all(ALL_CLEAR)  # a new check in the same browser counts
+    person.finish()
+    assert completed(app) == 2
