@@ -201,9 +201,10 @@ def prepare(folder: Path) -> tuple[dict, str]:
     with closing(connection.connect(database)) as db:
         password = secrets.token_urlsafe(16)  # never used: nobody signs in during the load
         clinician = records.add_clinician(db, "bench@example.org", "Dr Bench", password, HASH)
-        link = records.add_link(db, clinician.id, "Load test", "Call the clinic on 555-0100")
+        key = secrets.token_hex(32)
+        link = records.add_link(db, clinician.id, "Load test", "Call the clinic on 555-0100", key)
     # Production settings (Secure cookies), except rate limits: sharing allows 10 an hour.
-    settings = {"SECRET_KEY": secrets.token_hex(32), "DATABASE": str(database)}
+    settings = {"SECRET_KEY": key, "DATABASE": str(database)}
     settings |= {"DEVELOPMENT": "false", "RATELIMIT_ENABLED": "false"}
     env = {**os.environ, **{f"SCREENING_{k}": v for k, v in settings.items()}}
     return env | {"PYTHONDONTWRITEBYTECODE": "1"}, link.token  # no bench/__pycache__

@@ -85,7 +85,7 @@ def add_clinician(app: Flask, who: tuple[str, str] = AMIRA, password: str = PASS
 def add_link(app: Flask, clinician_id: int, label: str = "Tuesday clinic") -> records.Link:
     database = connection.connect(app.config["DATABASE"])
     try:
-        return records.add_link(database, clinician_id, label, CONTACT)
+        return records.add_link(database, clinician_id, label, CONTACT, app.config["SECRET_KEY"])
     finally:
         database.close()
 

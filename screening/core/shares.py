@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import hmac
@@ -80,6 +81,19 @@ def from_result(
         criteria=result.criteria if bank.criteria else None,
         domains={f.domain.id: f.score for f in result.findings},
     )
+
+
+def link_token(secret_key: str, nonce: str) -> str:
+    """A referral link's secret token, made from the app's secret key and the link's stored nonce:
+    a copy of the database alone cannot open a link (it holds the nonce and the token's SHA-256),
+    and the clinician can still be shown the link."""
+    mac = hmac.new(secret_key.encode(), b"screening link token\0" + nonce.encode(), "sha256")
+    return base64.urlsafe_b64encode(mac.digest()[:24]).decode()  # 192 bits, 32 characters
+
+
+def token_digest(token: str) -> str:
+    """How a link is found by its token without the token being stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_code() -> str:

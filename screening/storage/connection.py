@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from ..core.files import private_file, private_folder
+from ..core.shares import token_digest
 
 migrations = Migrations("screening")
 
@@ -96,6 +97,19 @@ def add_share_scoring(db: Database) -> None:
 def add_spent_nonces(db: Database) -> None:
     """What each check has done that it may do once (see storage/once.py)."""
     db["spent"].create({"digest": str, "purpose": str, "day": str}, pk=("digest", "purpose"))
+
+
+@migrations()
+def hash_link_tokens(db: Database) -> None:
+    """Links keep a nonce and the SHA-256 of their token, not the token (core.shares.link_token).
+    A link made before keeps working by its digest; its address can no longer be shown."""
+    db["links"].add_column("nonce", str)
+    db["links"].add_column("token_digest", str)
+    for row in list(db["links"].rows):
+        db["links"].update(row["id"], {"token_digest": token_digest(row["token"])})
+    db.execute("DROP INDEX IF EXISTS idx_links_token")
+    db["links"].transform(drop={"token"})
+    db["links"].create_index(["token_digest"], unique=True)
 
 
 def connect(path: str | Path) -> Database:

@@ -12,7 +12,16 @@ from functools import cache
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..core.shares import Share, SharedResult, new_code, new_secret, secret_digest, secret_matches
+from ..core.shares import (
+    Share,
+    SharedResult,
+    link_token,
+    new_code,
+    new_secret,
+    secret_digest,
+    secret_matches,
+    token_digest,
+)
 from . import once
 from .connection import now, writing
 
@@ -48,11 +57,18 @@ class Clinician:
 class Link:
     id: int
     clinician_id: int
-    token: str
+    nonce: str | None  # None: made before tokens were kept as digests; its token is not known
     label: str
     contact: str
     active: int
     created: str
+    token: str | None = None  # never stored: made from the secret key and the nonce when asked
+
+
+def _link(row: dict, secret_key: str | None = None) -> Link:
+    fields = {k: row[k] for k in ("id", "clinician_id", "nonce", "label", "contact", "active")}
+    token = link_token(secret_key, row["nonce"]) if secret_key and row["nonce"] else None
+    return Link(**fields, created=row["created"], token=token)
 
 
 def _clinician(row: dict | None) -> Clinician | None:
@@ -144,10 +160,15 @@ def end_sessions(db: Database, clinician_id: int) -> None:
 # Links ----------------------------------------------------------------------------------------
 
 
-def add_link(db: Database, clinician_id: int, label: str, contact: str) -> Link:
+def add_link(db: Database, clinician_id: int, label: str, contact: str, secret_key: str) -> Link:
+    """A new link; its token is made from the secret key and a random nonce, and only the nonce
+    and the token's digest are stored."""
+    nonce = secrets.token_urlsafe(16)
+    token = link_token(secret_key, nonce)
     row = {
         "clinician_id": clinician_id,
-        "token": secrets.token_urlsafe(24),  # 192 bits
+        "nonce": nonce,
+        "token_digest": token_digest(token),
         "label": label.strip()[:100],
         "contact": contact.strip()[:200],
         "active": 1,
@@ -155,21 +176,23 @@ def add_link(db: Database, clinician_id: int, label: str, contact: str) -> Link:
     }
     with writing(db):
         link_id = db["links"].insert(row).last_pk
-    return Link(id=link_id, **row)
+    return _link({**row, "id": link_id}, secret_key)
 
 
-def links_of(db: Database, clinician_id: int) -> list[Link]:
+def links_of(db: Database, clinician_id: int, secret_key: str | None = None) -> list[Link]:
+    """A clinician's links, newest first; with the secret key, each with its token."""
     rows = db["links"].rows_where("clinician_id = ?", [clinician_id], order_by="created desc")
-    return [Link(**row) for row in rows]
+    return [_link(row, secret_key) for row in rows]
 
 
 def link_of(db: Database, clinician_id: int, link_id: int) -> Link | None:
     rows = db["links"].rows_where("id = ? AND clinician_id = ?", [link_id, clinician_id])
-    return next((Link(**row) for row in rows), None)
+    return next((_link(row) for row in rows), None)
 
 
 def link_by_token(db: Database, token: str) -> Link | None:
-    return next((Link(**row) for row in db["links"].rows_where("token = ?", [token])), None)
+    rows = db["links"].rows_where("token_digest = ?", [token_digest(token)])
+    return next((_link(row) for row in rows), None)
 
 
 def set_link_active(db: Database, link: Link, active: bool) -> None:
@@ -186,7 +209,7 @@ def delete_link(db: Database, link: Link) -> None:
 def clinician_of_link(db: Database, link_id: int) -> tuple[Link, Clinician] | None:
     """The active link and active clinician a check was opened from, if both still are."""
     rows = db["links"].rows_where("id = ? AND active = 1", [link_id])
-    link = next((Link(**row) for row in rows), None)
+    link = next((_link(row) for row in rows), None)
     if link is None:
         return None
     clinician = _clinician(db["clinicians"].get(link.clinician_id))

@@ -115,7 +115,9 @@ class LiveApp:
             clinician = records.add_clinician(
                 db, self.EMAIL, "Dr Amira Shah", self.PASSWORD, "pbkdf2:sha256:1000"
             )
-            self.link = records.add_link(db, clinician.id, "Tuesday clinic", "Call 555-0100")
+            self.link = records.add_link(
+                db, clinician.id, "Tuesday clinic", "Call 555-0100", self.app.config["SECRET_KEY"]
+            )
             share = from_result(
                 bank,
                 score(bank, parse_answers(bank, MANY_SIGNS_IN_CRISIS)),

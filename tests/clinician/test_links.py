@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from clinic import (
@@ -11,7 +13,9 @@ from clinic import (
     CONTACT,
     add_clinician,
     add_link,
+    columns,
     create_link,
+    make_app,
     post_form,
     query,
     reference,
@@ -20,11 +24,16 @@ from clinic import (
     signed_in,
 )
 
+from screening.core.shares import link_token, token_digest
+from screening.storage import connection, records
+from screening.web import store
+
 # Links ----------------------------------------------------------------------------------------
 
 
 def link_row(app, url: str) -> dict:
-    (row,) = query(app, "SELECT * FROM links WHERE token = ?", [url.rsplit("/", 1)[1]])
+    digest = token_digest(url.rsplit("/", 1)[1])
+    (row,) = query(app, "SELECT * FROM links WHERE token_digest = ?", [digest])
     return row
 
 
@@ -120,3 +129,43 @@ def test_a_clinician_sees_only_their_own_links(app, amira):
     assert "Amira&#39;s secret clinic" not in page
     assert "Amira's secret clinic" not in page
     assert "You have no links yet." in page
+
+
+def test_no_link_token_is_stored(app, amira):
+    url = create_link(signed_in(app), "Tuesday clinic", CONTACT)
+    token = url.rsplit("/", 1)[1]
+    path = Path(app.config["DATABASE"])
+    stored = b"".join(p.read_bytes() for p in path.parent.iterdir() if p.name.startswith(path.name))
+    assert token.encode() not in stored
+    assert "token" not in columns(app, "links")
+    opened = app.test_client().get(f"/r/{token}")  # the link still opens the check
+    assert (opened.status_code, opened.location) == (302, "/")
+
+
+def test_a_database_copy_alone_cannot_make_a_links_token(app, amira):
+    url = create_link(signed_in(app), "Tuesday clinic", CONTACT)
+    (row,) = query(app, "SELECT * FROM links")
+    assert link_token("another-secret-key-of-32-bytes-or-more", row["nonce"]) != url.rsplit("/")[-1]
+    assert link_token(app.config["SECRET_KEY"], row["nonce"]) == url.rsplit("/")[-1]
+
+
+def test_a_link_made_before_tokens_were_hashed_keeps_working(tmp_path):
+    database = tmp_path / "old.sqlite3"
+    db = connection.connect(database)
+    connection.migrations.apply(db, stop_before="hash_link_tokens")
+    db["clinicians"].insert(
+        {"id": 1, "email": AMIRA[0], "name": AMIRA[1], "password_hash": "x", "session_token": "t"}
+        | {"active": 1, "created": "2026-11-01T00:00:00+00:00"}
+    )
+    old = "an-old-token-kept-in-clear-0123456789"
+    db["links"].insert(
+        {"id": 1, "clinician_id": 1, "token": old, "label": "Old", "contact": CONTACT, "active": 1}
+        | {"created": "2026-11-01T00:00:00+00:00"}
+    )
+    db.close()
+    app = make_app(tmp_path, DATABASE=str(database))  # migrates: the token becomes a digest
+    assert old not in json.dumps(query(app, "SELECT * FROM links"))
+    assert app.test_client().get(f"/r/{old}").status_code == 302
+    with app.app_context():
+        (link,) = records.links_of(store.db(), 1, app.config["SECRET_KEY"])
+    assert link.token is None

@@ -93,18 +93,21 @@ def children(pid: int) -> list[int]:
     return found
 
 
+KEY = "fault-test-secret-key-0123456789"
+
+
 @pytest.mark.skipif(not Path("/proc").exists(), reason="finds gunicorn's workers through /proc")
 def test_killing_a_worker_loses_no_acknowledged_share(tmp_path):
     database = tmp_path / "db.sqlite3"
     connection.migrate(database)
     db = connection.connect(database)
     clinician = records.add_clinician(db, "dr@example.org", "Dr A", "x" * 12, "pbkdf2:sha256:1000")
-    token = records.add_link(db, clinician.id, "Load", "Call us").token
+    token = records.add_link(db, clinician.id, "Load", "Call us", KEY).token
     db.close()
     port = free_port()
     env = {
         **os.environ,
-        "SCREENING_SECRET_KEY": "fault-test-secret-key-0123456789",
+        "SCREENING_SECRET_KEY": KEY,
         "SCREENING_DATABASE": str(database),
         "SCREENING_DEVELOPMENT": "true",
         "SCREENING_RATELIMIT_ENABLED": "false",

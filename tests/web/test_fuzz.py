@@ -56,7 +56,7 @@ from personas import SCENARIOS
 from werkzeug.routing import Rule
 
 from screening.core.flow import parse_answers
-from screening.core.shares import format_code, from_result
+from screening.core.shares import format_code, from_result, token_digest
 from screening.storage import connection, records
 from screening.web import drafts
 
@@ -243,9 +243,13 @@ def _tidy(world: World) -> None:
     execute(app, "DELETE FROM links WHERE clinician_id = ? AND id != ?", others)
     execute(
         app,
-        "INSERT OR REPLACE INTO links (id, clinician_id, token, label, contact, active, created) "
-        "VALUES (?, ?, ?, ?, ?, 1, ?)",
-        [link.id, link.clinician_id, link.token, link.label, link.contact, link.created],
+        "INSERT OR REPLACE INTO links "
+        "(id, clinician_id, nonce, token_digest, label, contact, active, created) "
+        "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+        [
+            *(link.id, link.clinician_id, link.nonce, token_digest(link.token)),
+            *(link.label, link.contact, link.created),
+        ],
     )
 
 

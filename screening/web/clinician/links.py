@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -35,11 +35,12 @@ def links():
     """List this clinician's links and make new ones."""
     form = LinkForm()
     if form.validate_on_submit():
-        records.add_link(store.db(), current_user.id, form.label.data, form.contact.data)
+        key = current_app.config["SECRET_KEY"]
+        records.add_link(store.db(), current_user.id, form.label.data, form.contact.data, key)
         audit(current_user.id, "create_link")
         flash("Your new link is ready to copy.")
         return redirect(url_for(".links"))
-    found = records.links_of(store.db(), current_user.id)
+    found = records.links_of(store.db(), current_user.id, current_app.config["SECRET_KEY"])
     status = 400 if form.errors else 200
     return render_template("clinician/links.html", form=form, links=found), status
 
