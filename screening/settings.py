@@ -58,6 +58,11 @@ SETTINGS = (
         "Rate limits on sign-in, sharing, withdrawing and making links. Keep them on.",
     ),
     Setting(
+        "LINK_SHARES_PER_HOUR",
+        30,
+        "Results that can be shared through one referral link in an hour, from any address.",
+    ),
+    Setting(
         "RATELIMIT_STORAGE_URI",
         "memory://",
         "Where rate limits count: per worker in memory, or shared (`redis://host:6379`).",

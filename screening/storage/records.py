@@ -258,6 +258,15 @@ def add_share(db: Database, share: SharedResult, nonce: str) -> tuple[Share, str
     raise RecordError("Could not make a reference code; please try again.")
 
 
+def shares_since(db: Database, link_id: int, moment: datetime.datetime) -> int:
+    """How many results were shared through a link since a moment (for the per-link limit)."""
+    rows = db.execute(
+        "SELECT count(*) FROM shares WHERE link_id = ? AND created >= ?",
+        [link_id, moment.isoformat(timespec="seconds")],
+    )
+    return rows.fetchone()[0]
+
+
 def _share(row: dict) -> Share:
     return Share(
         code=row["code"],

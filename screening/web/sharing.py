@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length
@@ -47,14 +47,20 @@ def referral(draft: drafts.Draft | None) -> tuple[Link, Clinician] | None:
     return records.clinician_of_link(store.db(), link_id) if link_id else None
 
 
-@bp.get("/r/<token>")
+@bp.route("/r/<token>", methods=["GET", "POST"])
 def open_link(token: str):
-    """Start a check on behalf of a clinician, then leave the token out of the address."""
+    """Start a check on behalf of a clinician, then leave the token out of the address. A check
+    already under way is replaced only when the person says so."""
     link = records.link_by_token(store.db(), token)
-    if link is None or records.clinician_of_link(store.db(), link.id) is None:
+    found = records.clinician_of_link(store.db(), link.id) if link else None
+    if found is None:
         return render_template("sharing/link_inactive.html"), 404
-    drafts.keep(drafts.begin(link.id))
-    return redirect(url_for("check.start"))
+    draft = _draft()
+    if request.method == "POST" or draft is None or not draft.answers:
+        drafts.keep(drafts.begin(link.id))  # asked and agreed, or nothing to lose
+    elif draft.link != link.id:  # another check under way: ask first
+        return render_template("sharing/replace_check.html", clinician=found[1])
+    return redirect(url_for("check.start"))  # this link's own check: carry on
 
 
 @bp.post("/share")
@@ -72,6 +78,8 @@ def share():
         flash("Your name or initials can be at most 40 characters. Nothing was shared.")
         return redirect(url_for("check.result"))
     link, clinician = found
+    if _link_is_busy(link):
+        return render_template("sharing/link_busy.html"), 429
     result = from_result(
         bank,
         score(bank, draft.answers),
@@ -127,6 +135,16 @@ def withdraw():
             return redirect(url_for("check.start"))
         return render_template("sharing/withdraw.html", form=form, failed=True), 400
     return render_template("sharing/withdraw.html", form=form, failed=False)
+
+
+def _link_is_busy(link: Link) -> bool:
+    """Whether a link has had its hour's share of results (from any address), so that one link
+    cannot flood its clinician; off, like the other limits, when rate limits are."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return False
+    hour_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
+    limit = current_app.config["LINK_SHARES_PER_HOUR"]
+    return records.shares_since(store.db(), link.id, hour_ago) >= limit
 
 
 def _draft() -> drafts.Draft | None:

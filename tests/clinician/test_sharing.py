@@ -20,10 +20,12 @@ from clinic import (
     REFERENCE,
     SECRET,
     USER_AGENT,
+    add_clinician,
     add_link,
     bank,
     columns,
     finish_through,
+    make_app,
     post_form,
     query,
     reference,
@@ -106,6 +108,48 @@ def test_opening_a_link_leaves_the_token_out_and_names_the_clinician(app, link_u
     start = client.get("/")
     assert f"{AMIRA[1]} sent you this check" in start.text
     assert link.token not in start.text
+
+
+def test_opening_a_link_during_a_check_asks_before_replacing_it(app, link_url, link):
+    client = app.test_client()
+    person = Respondent(client)
+    person.start()
+    person.answer("respondent", "self")
+    asked = client.get(link_url)
+    assert asked.status_code == 200
+    assert "You have a check under way" in asked.text
+    assert f"Start a new check for {AMIRA[1]}" in asked.text
+    assert link.token not in asked.text.replace(link_url, "")  # only in the form's own address
+    kept = client.get("/questions/last_use")  # "Keep the check I have started": nothing changed
+    assert kept.status_code == 200
+    assert f"{AMIRA[1]} sent you this check" not in client.get("/").text
+    replaced = client.post(link_url, data={"csrf_token": csrf_token(asked.text)})
+    assert (replaced.status_code, replaced.location) == (302, "/")
+    assert f"{AMIRA[1]} sent you this check" in client.get("/").text
+    assert client.get("/questions/last_use").location == "/questions/respondent"  # cleared
+
+
+def test_opening_the_same_link_again_keeps_the_check(app, link_url):
+    client = app.test_client()
+    client.get(link_url)
+    person = Respondent(client)
+    person.start()
+    person.answer("respondent", "self")
+    again = client.get(link_url)
+    assert (again.status_code, again.location) == (302, "/")
+    assert client.get("/questions/last_use").status_code == 200  # the answer is still there
+
+
+def test_a_link_shares_at_most_its_hourly_limit(tmp_path):
+    app = make_app(tmp_path, LINK_SHARES_PER_HOUR=2)
+    url = f"/r/{add_link(app, add_clinician(app).id).token}"
+    shared_through(app, url)
+    shared_through(app, url)
+    client, _ = finish_through(app, url)
+    refused = share(client)
+    assert refused.status_code == 429
+    assert "Too many results shared through this link" in refused.text
+    assert len(shares(app)) == 2
 
 
 def test_an_unknown_link_is_not_active(client):
