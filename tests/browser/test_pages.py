@@ -163,6 +163,7 @@ EXPECTED_HEADING = {
     "link-inactive": "This link is not active",
     "result-share-offer": "Your result",
     "shared": "Your result was shared with Dr Amira Shah",
+    "replace-check": "You have a check under way",
 }
 
 
@@ -195,6 +196,7 @@ SHARING_PAGES: dict[str, Callable] = {
         (ALL_CLEAR, {"link": live.link.id, "share": live.share.code, "secret": live.secret}),
         goto("/shared"),
     ),
+    "replace-check": lambda live: (ALL_CLEAR, goto(f"/r/{live.link.token}")),  # another check
 }
 
 
