@@ -68,6 +68,12 @@ SETTINGS = (
         "Where rate limits count: per worker in memory, or shared (`redis://host:6379`).",
     ),
     Setting(
+        "SESSION_HOURS",
+        12,
+        "A clinician is signed out this many hours after signing in, however active (and after"
+        " 30 idle minutes).",
+    ),
+    Setting(
         "PASSWORD_HASH",
         "pbkdf2:sha256:600000",
         "How clinician passwords are hashed (a werkzeug method string).",

@@ -144,6 +144,19 @@ def test_idle_time_counts_from_the_last_request(app, amira, clock):
     assert browser.get("/clinician/links").location == "/clinician/login"
 
 
+def test_a_session_ends_after_its_absolute_lifetime_however_active(app, amira, clock):
+    assert app.config["SESSION_HOURS"] == 12
+    browser = signed_in(app)
+    for _ in range(12 * 60 // 25):  # active every 25 minutes for 12 hours
+        clock.advance(25)
+        assert browser.get("/clinician/links").status_code == 200
+    clock.advance(25)
+    response = browser.get("/clinician/links")
+    assert response.location == "/clinician/login"
+    assert "a session lasts at most 12 hours" in browser.get(response.location).text
+    assert browser.get("/clinician/").location.startswith("/clinician/login")
+
+
 def test_the_sixth_wrong_sign_in_within_a_minute_is_refused(app, amira):
     client = app.test_client()
     token = csrf_token(client.get("/clinician/login").text)

@@ -1,4 +1,5 @@
-"""Sign in and out, with rate limits, a fresh session on sign-in and a 30-minute idle timeout."""
+"""Sign in and out, with rate limits, a fresh session on sign-in, a 30-minute idle timeout and
+an absolute lifetime (SESSION_HOURS)."""
 
 from __future__ import annotations
 
@@ -26,17 +27,24 @@ class LoginForm(FlaskForm):
 
 @bp.before_request
 def idle_timeout():
-    """Sign out a clinician who has been idle for 30 minutes."""
+    """Sign out a clinician idle for 30 minutes, or signed in for SESSION_HOURS, however active."""
     if not current_user.is_authenticated:
         return None
     now = int(time.time())
     if now - session.get("seen", now) > IDLE_SECONDS:
-        logout_user()
-        session.clear()
-        flash("You were signed out after 30 minutes without activity.")
-        return redirect(url_for(".login"))
+        return _signed_out("You were signed out after 30 minutes without activity.")
+    hours = current_app.config["SESSION_HOURS"]
+    if now - session.get("signed_in", 0) > hours * 3600:  # a session from before: also out
+        return _signed_out(f"You were signed out: a session lasts at most {hours} hours.")
     session["seen"] = now
     return None
+
+
+def _signed_out(message: str):
+    logout_user()
+    session.clear()
+    flash(message)
+    return redirect(url_for(".login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -51,7 +59,7 @@ def login():
         if clinician is not None:
             session.clear()  # a fresh session: nothing from before sign-in carries over
             login_user(Account.of(clinician))
-            session["seen"] = int(time.time())
+            session["seen"] = session["signed_in"] = int(time.time())
             audit(clinician.id, "login")
             return redirect(url_for(".dashboard"))
         error = WRONG
