@@ -50,6 +50,11 @@ SETTINGS = (
         shown="`instance/site.yaml` if it exists",
     ),
     Setting("DATABASE", None, "The SQLite database file.", shown="`instance/screening.sqlite3`"),
+    Setting(
+        "ALLOW_OLD_SQLITE",
+        False,
+        "Start even with an SQLite older than 3.51.3 (safe only if one process writes).",
+    ),
     Setting("DRAFT_MINUTES", 30, "Answers in progress are cleared after this many idle minutes."),
     Setting("RETENTION_DAYS", 30, "Shared results are deleted by `purge` after this many days."),
     Setting(

@@ -7,7 +7,6 @@ Run them as `flask --app screening clinician add|list|disable|reset-password` an
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,7 +15,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlite_utils import Database
 
-from ..storage.connection import backup, connect
+from ..storage.connection import backup, connect, sqlite3
 from ..storage.records import (
     PASSWORD_MIN,
     RecordError,

@@ -7,17 +7,32 @@ a respondent chooses to share them with a clinician.
 from __future__ import annotations
 
 import datetime
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
+from sqlite_utils.utils import sqlite3  # pysqlite3 when installed: the same module everywhere
 
 from ..core.files import private_file, private_folder
 from ..core.shares import token_digest
 
 migrations = Migrations("screening")
+# SQLite 3.7.0 to 3.51.2 can corrupt a WAL database that several processes write at once (the
+# WAL-reset bug, fixed in 3.51.3): exactly this app's deployment with several workers.
+MIN_SQLITE = (3, 51, 3)
+
+
+def sqlite_problem() -> str | None:
+    """Why the SQLite in use is unsafe for this app; None when it is current enough."""
+    if sqlite3.sqlite_version_info >= MIN_SQLITE:
+        return None
+    return (
+        f"SQLite {sqlite3.sqlite_version} is older than {'.'.join(map(str, MIN_SQLITE))} and can "
+        "corrupt a database written by several workers at once. Install the app with its "
+        "dependencies (pysqlite3 brings a current SQLite), or set SCREENING_ALLOW_OLD_SQLITE=true "
+        "if only one process ever writes."
+    )
 
 
 @migrations()

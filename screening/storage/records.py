@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,7 +22,7 @@ from ..core.shares import (
     token_digest,
 )
 from . import once
-from .connection import now, writing
+from .connection import now, sqlite3, writing
 
 
 @cache

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
 from ..storage import connection, counts
+from ..storage.connection import sqlite3
 
 log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    """Create or upgrade the database; if that fails the check still works, without counts."""
+    """Create or upgrade the database; if that fails the check still works, without counts. An
+    SQLite too old to be safe stops start-up, unless the deployer allows it."""
+    problem = connection.sqlite_problem()
+    if problem and not app.config["ALLOW_OLD_SQLITE"]:
+        raise SystemExit(f"Cannot start: {problem}")
     try:
         connection.migrate(app.config["DATABASE"])
     except (OSError, sqlite3.Error) as err:

@@ -1,5 +1,6 @@
 """Files the app writes are private: folders 0700, the database and its -wal and -shm files,
-backups and the development secret key 0600, whatever the umask."""
+backups and the development secret key 0600, whatever the umask; and the SQLite it writes
+them with is current."""
 
 from __future__ import annotations
 
@@ -76,3 +77,29 @@ def test_the_development_secret_key_and_its_folder_are_private(tmp_path, open_um
     os.chmod(instance / "secret_key", 0o644)  # an older checkout's key
     assert _development_secret(instance) == secret
     assert mode(instance / "secret_key") == 0o600
+
+
+# A current SQLite wherever the app opens the database ---------------------------------------
+
+
+def test_every_connection_uses_a_current_sqlite(tmp_path):
+    from screening.web import store
+
+    database = tmp_path / "db.sqlite3"
+    app = create_app({"SECRET_KEY": KEY, "DATABASE": str(database)})
+    with app.app_context():
+        version = store.db().execute("SELECT sqlite_version()").fetchone()[0]
+    assert tuple(int(p) for p in version.split(".")) >= connection.MIN_SQLITE
+    assert connection.sqlite_problem() is None
+
+
+def test_an_old_sqlite_stops_start_up_unless_allowed(tmp_path, monkeypatch):
+    monkeypatch.setattr(connection.sqlite3, "sqlite_version_info", (3, 45, 1))
+    monkeypatch.setattr(connection.sqlite3, "sqlite_version", "3.45.1")
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"SECRET_KEY": KEY, "DATABASE": str(tmp_path / "db")})
+    assert "SQLite 3.45.1 is older than 3.51.3" in str(stopped.value.code)
+    assert "SCREENING_ALLOW_OLD_SQLITE" in str(stopped.value.code)
+    assert create_app(
+        {"SECRET_KEY": KEY, "DATABASE": str(tmp_path / "db"), "ALLOW_OLD_SQLITE": True}
+    )
