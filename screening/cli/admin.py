@@ -15,9 +15,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlite_utils import Database
 
+from ..core.passwords import PASSWORD_MIN
 from ..storage.connection import backup, connect, sqlite3
 from ..storage.records import (
-    PASSWORD_MIN,
     RecordError,
     add_clinician,
     list_clinicians,

@@ -11,6 +11,7 @@ from functools import cache
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.passwords import password_problem
 from ..core.shares import (
     Share,
     SharedResult,
@@ -76,18 +77,18 @@ def _clinician(row: dict | None) -> Clinician | None:
 
 # Clinicians -----------------------------------------------------------------------------------
 
-PASSWORD_MIN = 12
 
-
-def check_password(password: str) -> None:
-    """The one rule for a new password; raise RecordError saying why it will not do."""
-    if len(password) < PASSWORD_MIN:
-        raise RecordError(f"The password must be at least {PASSWORD_MIN} characters long.")
+def check_password(password: str, *about: str) -> None:
+    """The one rule for a new password (core.passwords); raise RecordError saying why not."""
+    problem = password_problem(password, *about)
+    if problem:
+        raise RecordError(problem)
 
 
 def set_password(db: Database, email: str, password: str, method: str) -> Clinician:
     """Give an account a new password (checked by the rule above); its sessions end."""
-    check_password(password)
+    row = next(iter(db["clinicians"].rows_where("email = ?", [email.strip().lower()])), None)
+    check_password(password, email, *([row["name"]] if row else []))
     return update_clinician(db, email, password_hash=generate_password_hash(password, method))
 
 
@@ -95,7 +96,7 @@ def add_clinician(db: Database, email: str, name: str, password: str, method: st
     email = email.strip().lower()
     if "@" not in email or not name.strip():
         raise RecordError("Give an email address and a name.")
-    check_password(password)
+    check_password(password, email, name)
     row = {
         "email": email,
         "name": name.strip(),

@@ -62,6 +62,14 @@ def oversized(page):
     page.get_by_role("button", name="Continue").click()
 
 
+def wrong_current_password(page) -> None:
+    page.fill("#current", "not the password at all")
+    page.fill("#new", "a brand new passphrase here")
+    page.fill("#again", "a brand new passphrase here")
+    page.get_by_role("button", name="Change password").click()
+    assert page.locator(".error-summary").is_visible()
+
+
 def signed_in(path: str, then: Callable | None = None) -> Callable:
     def run(page):
         from browsing import LiveApp
@@ -122,6 +130,8 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "clinician-links": (None, signed_in("/clinician/links")),
     "clinician-links-error": (None, signed_in("/clinician/links", empty_link_form)),
     "clinician-result": (None, signed_in("/clinician/results/{share}")),
+    "clinician-password": (None, signed_in("/clinician/password")),
+    "clinician-password-error": (None, signed_in("/clinician/password", wrong_current_password)),
     "error-400-tampered": (SELF, tampered),
     "question-expired-form": (SELF, without_csrf_token),
     "error-404": (None, goto("/no-such-page")),
@@ -159,6 +169,8 @@ EXPECTED_HEADING = {
     "clinician-login-error": "Sign in as a clinician",
     "clinician-dashboard": "Results shared with you",
     "clinician-links-error": "Your links",
+    "clinician-password": "Change your password",
+    "clinician-password-error": "Change your password",
     "withdraw-error": "Delete a shared result",
     "link-inactive": "This link is not active",
     "result-share-offer": "Your result",

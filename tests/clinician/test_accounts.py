@@ -59,6 +59,45 @@ def test_add_with_a_typed_password(app, runner):
     assert sign_in(app.test_client(), "ben@example.org", PASSWORD).status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("short pass", "at least 12 characters"),
+        ("password1234", "very common password"),
+        ("qwertyuiop123", "too easy to guess"),
+        ("ben@example.org!", "too easy to guess"),  # the account's own email
+        ("Dr Ben Okafor 1", "too easy to guess"),  # its name
+    ],
+)
+def test_a_common_or_guessable_password_is_refused_and_says_why(app, runner, typed, why):
+    result = runner.invoke(
+        args=["clinician", "add", "ben@example.org", "--name", "Dr Ben Okafor"],
+        input=f"{typed}\n{typed}\n",
+    )
+    assert result.exit_code != 0
+    assert why in result.output
+    assert clinician_rows(app) == []
+
+
+def test_every_generated_password_passes_the_rule():
+    from screening.cli.admin import _password
+    from screening.core.passwords import password_problem
+
+    for _ in range(50):
+        password, shown = _password(generate=True)
+        assert shown and password_problem(password, "amira@example.org", "Dr Amira Shah") is None
+
+
+def test_a_reset_password_must_pass_the_rule_too(app, runner):
+    add_clinician(app)
+    result = runner.invoke(
+        args=["clinician", "reset-password", AMIRA[0]], input="password1234\npassword1234\n"
+    )
+    assert result.exit_code != 0
+    assert "very common password" in result.output
+    assert sign_in(app.test_client()).status_code == 302  # the old password still works
+
+
 def test_the_production_password_hash_is_slow_enough(tmp_path):
     (setting,) = [s for s in SETTINGS if s.name == "PASSWORD_HASH"]
     method, digest, rounds = setting.default.split(":")

@@ -194,3 +194,48 @@ def test_clinician_pages_need_sign_in(client, url):
     assert response.status_code == 302
     assert response.location.startswith("/clinician/login")
     assert "Sign in to see this page." in client.get(response.location).text
+
+
+# Changing one's own password ------------------------------------------------------------------
+
+
+def change_password(browser, current: str, new: str, again: str | None = None):
+    return post_form(
+        browser, "/clinician/password", "/clinician/password",
+        current=current, new=new, again=new if again is None else again,
+    )  # fmt: skip
+
+
+def test_a_clinician_changes_their_password_and_signs_in_again(app, amira):
+    browser = signed_in(app)
+    other = signed_in(app)  # another device, signed in too
+    response = change_password(browser, PASSWORD, "a brand new passphrase here")
+    assert response.location == "/clinician/login"
+    assert "Your password was changed" in browser.get(response.location).text
+    for device in (browser, other):  # every session ended
+        assert device.get("/clinician/").location.startswith("/clinician/login")
+    assert sign_in(app.test_client()).status_code == 401  # the old password no longer works
+    assert sign_in(app.test_client(), password="a brand new passphrase here").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "again", "message"),
+    [
+        (
+            "not my password at all",
+            "a brand new passphrase here",
+            None,
+            "current password is wrong",
+        ),
+        (PASSWORD, "a brand new passphrase here", "a different one", "are not the same"),
+        (PASSWORD, "password1234", None, "very common password"),
+        (PASSWORD, "short", None, "at least 12 characters"),
+    ],
+)
+def test_a_refused_change_says_why_and_changes_nothing(app, amira, current, new, again, message):
+    browser = signed_in(app)
+    response = change_password(browser, current, new, again)
+    assert response.status_code == 400
+    assert message in error_summary(response.text)
+    assert browser.get("/clinician/").status_code == 200  # still signed in
+    assert sign_in(app.test_client()).status_code == 302  # the password is unchanged

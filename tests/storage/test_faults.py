@@ -101,7 +101,9 @@ def test_killing_a_worker_loses_no_acknowledged_share(tmp_path):
     database = tmp_path / "db.sqlite3"
     connection.migrate(database)
     db = connection.connect(database)
-    clinician = records.add_clinician(db, "dr@example.org", "Dr A", "x" * 12, "pbkdf2:sha256:1000")
+    clinician = records.add_clinician(
+        db, "dr@example.org", "Dr A", "fault test password one", "pbkdf2:sha256:1000"
+    )
     token = records.add_link(db, clinician.id, "Load", "Call us", KEY).token
     db.close()
     port = free_port()

@@ -20,6 +20,12 @@ IDLE_SECONDS = 30 * 60
 WRONG = "Email or password is wrong."
 
 
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[Length(max=200)])
+    new = PasswordField("New password", validators=[Length(max=200)])
+    again = PasswordField("New password again", validators=[Length(max=200)])
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email address", validators=[InputRequired(WRONG), Length(max=200)])
     password = PasswordField("Password", validators=[InputRequired(WRONG), Length(max=200)])
@@ -80,3 +86,32 @@ def logout():
     session.clear()
     flash("You have signed out.")
     return redirect(url_for(".login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(LOGIN, methods=["POST"])
+def change_password():
+    """Change one's own password: the current one, then the new one twice. Every session of the
+    account ends, this one too, so the clinician signs in again with the new password."""
+    form, errors = PasswordForm(), []
+    if form.validate_on_submit():
+        method = current_app.config["PASSWORD_HASH"]
+        email = current_user.email
+        if records.check_login(store.db(), email, form.current.data or "", method) is None:
+            errors.append(("Your current password is wrong.", "current"))
+        elif form.new.data != form.again.data:
+            errors.append(("The new passwords are not the same. Type it twice.", "again"))
+        else:
+            try:
+                records.set_password(store.db(), email, form.new.data or "", method)
+            except records.RecordError as err:
+                errors.append((str(err), "new"))
+            else:
+                audit(current_user.id, "change_password")
+                return _signed_out("Your password was changed. Sign in with your new password.")
+    elif form.is_submitted():
+        errors.append(("The form had expired. Please try again.", "current"))
+    status = 400 if errors else 200
+    wrong = {field: message for message, field in errors}
+    return render_template("clinician/password.html", errors=errors, wrong=wrong), status
