@@ -127,6 +127,15 @@ def hash_link_tokens(db: Database) -> None:
     db["links"].create_index(["token_digest"], unique=True)
 
 
+@migrations()
+def add_sign_in_failures(db: Database) -> None:
+    """Failed sign-ins per email (its SHA-256, so unknown emails count too and nothing shows which
+    exist), and until when that email must wait (storage/throttle.py)."""
+    db["sign_in_failures"].create(
+        {"email_digest": str, "failed": int, "wait_until": str}, pk="email_digest"
+    )
+
+
 def connect(path: str | Path) -> Database:
     """Open the database for this process: WAL, a busy timeout, and explicit transactions.
 

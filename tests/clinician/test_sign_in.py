@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
 from clinic import (
     AMIRA,
@@ -11,12 +14,13 @@ from clinic import (
     add_clinician,
     error_summary,
     post_form,
+    query,
     sign_in,
     signed_in,
 )
 from helpers import csrf_token
 
-from screening.storage import connection, records
+from screening.storage import connection, records, throttle
 from screening.web.clinician import auth
 
 # Signing in and out ---------------------------------------------------------------------------
@@ -174,7 +178,74 @@ def test_the_sixth_wrong_sign_in_within_a_minute_is_refused(app, amira):
 
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "10.0.0.7"  # another address has its own count
-    assert sign_in(other).status_code == 302
+    add_clinician(app, BEN)
+    assert sign_in(other, BEN[0]).status_code == 302  # (Amira's account now waits: see below)
+
+
+# Per-account throttling, whatever the address ---------------------------------------------
+
+
+class Later:
+    """Stands in for the clock of screening.storage.throttle."""
+
+    def __init__(self):
+        self.now = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+
+    def __call__(self) -> datetime.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += datetime.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def later(monkeypatch):
+    fake = Later()
+    monkeypatch.setattr(throttle, "_now", fake)
+    return fake
+
+
+def try_from(app, address: str, email: str = AMIRA[0], password: str = "not the password at all"):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client, sign_in(client, email, password)
+
+
+def test_wrong_tries_from_many_addresses_make_the_account_wait(app, amira, later):
+    for n in range(5):  # each from its own address: the per-address limit never applies
+        assert try_from(app, f"10.1.0.{n}")[1].status_code == 401
+    client, waiting = try_from(app, "10.1.0.99", password=PASSWORD)  # even the right password
+    assert waiting.status_code == 429
+    assert "too many wrong tries for this account. Wait 1 minute," in error_summary(waiting.text)
+    later.advance(61)
+    client, signed = try_from(app, "10.1.0.99", password=PASSWORD)  # the wait is over
+    assert signed.status_code == 302
+    assert "there were 5 wrong sign-in tries for your account" in client.get("/clinician/").text
+    assert try_from(app, "10.1.0.98", password=PASSWORD)[1].status_code == 302  # count cleared
+
+
+def test_each_wait_doubles_up_to_15_minutes(app, amira, later):
+    waits = []
+    for n in range(12):
+        try_from(app, f"10.2.0.{n}")
+        _, refused = try_from(app, f"10.3.0.{n}")
+        if refused.status_code == 429:
+            waits.append(re.search(r"Wait (\d+) minute", refused.text).group(1))
+        later.advance(15 * 60 + 1)  # past any wait, so the next wrong try is counted
+    assert waits[:6] == ["1", "2", "4", "8", "15", "15"]
+    assert sign_in(app.test_client()).status_code == 302  # never locked out for good
+
+
+def test_an_unknown_email_is_throttled_alike(app, amira, later):
+    for n in range(5):
+        try_from(app, f"10.4.0.{n}", email="nobody@example.org")
+    _, unknown = try_from(app, "10.4.0.99", email="nobody@example.org")
+    for n in range(5):
+        try_from(app, f"10.5.0.{n}")
+    _, known = try_from(app, "10.5.0.99")
+    assert unknown.status_code == known.status_code == 429
+    assert error_summary(unknown.text) == error_summary(known.text)  # nothing tells them apart
+    assert "nobody@example.org" not in str(query(app, "SELECT * FROM sign_in_failures"))
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ an absolute lifetime (SESSION_HOURS)."""
 
 from __future__ import annotations
 
+import math
 import time
 
 from flask import current_app, flash, redirect, render_template, session, url_for
@@ -11,13 +12,21 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from ...storage import records
+from ...storage import records, throttle
 from .. import store
 from ..limits import LOGIN, limiter
 from . import Account, audit, bp
 
 IDLE_SECONDS = 30 * 60
 WRONG = "Email or password is wrong."
+WAIT = (
+    "There have been too many wrong tries for this account. Wait {minutes} minute{s}, then try "
+    "again."
+)
+FAILED_BEFORE = (
+    "Since you last signed in, there {tries} for your account. If that was not you, tell the "
+    "service that runs this site."
+)
 
 
 class PasswordForm(FlaskForm):
@@ -59,20 +68,34 @@ def login():
     """Sign a clinician in; the same words whatever was wrong."""
     form = LoginForm()
     error = None
+    status = 200
     if form.validate_on_submit():
-        method = current_app.config["PASSWORD_HASH"]
-        clinician = records.check_login(store.db(), form.email.data, form.password.data, method)
-        if clinician is not None:
-            session.clear()  # a fresh session: nothing from before sign-in carries over
-            login_user(Account.of(clinician))
-            session["seen"] = session["signed_in"] = int(time.time())
-            audit(clinician.id, "login")
-            return redirect(url_for(".dashboard"))
-        error = WRONG
+        email, db = form.email.data, store.db()
+        left = throttle.wait_left(db, email)
+        if left is not None:  # this account's tries are throttled, from whatever address
+            minutes = max(1, math.ceil(left.total_seconds() / 60))
+            error, status = WAIT.format(minutes=minutes, s="" if minutes == 1 else "s"), 429
+        else:
+            method = current_app.config["PASSWORD_HASH"]
+            clinician = records.check_login(db, email, form.password.data, method)
+            if clinician is not None:
+                return _signed_in(clinician, throttle.succeeded(db, email))
+            throttle.failed(db, email)
+            error, status = WRONG, 401
     elif form.is_submitted():
-        error = WRONG
-    status = 401 if error else 200
+        error, status = WRONG, 401
     return render_template("clinician/login.html", form=form, error=error), status
+
+
+def _signed_in(clinician: records.Clinician, failed_tries: int):
+    session.clear()  # a fresh session: nothing from before sign-in carries over
+    login_user(Account.of(clinician))
+    session["seen"] = session["signed_in"] = int(time.time())
+    audit(clinician.id, "login")
+    if failed_tries:
+        many = f"were {failed_tries} wrong sign-in tries"
+        flash(FAILED_BEFORE.format(tries="was 1 wrong sign-in try" if failed_tries == 1 else many))
+    return redirect(url_for(".dashboard"))
 
 
 @bp.post("/logout")
