@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -287,11 +288,28 @@ def _share(row: dict) -> Share:
     )
 
 
-def shares_of(db: Database, clinician_id: int, link_id: int | None = None) -> list[Share]:
+def shares_of(
+    db: Database,
+    clinician_id: int,
+    link_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[Share]:
+    """A clinician's shares (or one link's), newest first, read as they are used."""
     where, args = "clinician_id = ?", [clinician_id]
     if link_id is not None:
         where, args = where + " AND link_id = ?", [*args, link_id]
-    return [_share(r) for r in db["shares"].rows_where(where, args, order_by="created desc")]
+    rows = db["shares"].rows_where(
+        where, args, order_by="created desc, id desc", limit=limit, offset=offset or None
+    )
+    return (_share(r) for r in rows)
+
+
+def count_shares(db: Database, clinician_id: int, link_id: int | None = None) -> int:
+    where, args = "clinician_id = ?", [clinician_id]
+    if link_id is not None:
+        where, args = where + " AND link_id = ?", [*args, link_id]
+    return db["shares"].count_where(where, args)
 
 
 def share_of(db: Database, clinician_id: int, code: str) -> Share | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import html
 import io
 import json
+import re
 
 from clinic import (
     AMIRA,
@@ -25,6 +27,10 @@ from clinic import (
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from helpers import ALL_CLEAR, in_bank_order
+
+from screening.core.shares import from_result
+from screening.storage import records
+from screening.web import store
 
 # Results shared with a clinician --------------------------------------------------------------
 
@@ -180,3 +186,53 @@ def test_the_questionnaire_export_is_a_valid_questionnaire(app, amira):
     assert [item.linkId for item in parsed.item][: len(bank().questions)] == [
         q.id for q in bank().questions
     ]
+
+
+# Many results: the list is paged, the CSV streams --------------------------------------------
+
+
+def _many_shares(app, clinician_id: int, count: int) -> None:
+    """`count` shared results straight into the database, a second apart."""
+    base = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    with app.app_context():
+        for n in range(count):
+            result = from_result(
+                bank(),
+                scored(ALL_CLEAR),
+                clinician_id=clinician_id,
+                link_id=None,
+                created=base + datetime.timedelta(seconds=n),
+            )
+            records.add_share(store.db(), result, f"many-shares-nonce-{n:06d}")
+
+
+def test_the_list_is_paged_fifty_at_a_time_newest_first(app, amira):
+    _many_shares(app, amira.id, 120)
+    browser = signed_in(app)
+    first = browser.get("/clinician/").text
+    assert first.count('href="/clinician/results/') == 50
+    assert "Page 1 of 3 (120 results)" in first
+    assert 'rel="next" href="/clinician/?page=2"' in first and 'rel="prev"' not in first
+    last = browser.get("/clinician/?page=3").text
+    assert last.count('href="/clinician/results/') == 20
+    assert 'rel="prev" href="/clinician/?page=2"' in last and 'rel="next"' not in last
+    every = set()
+    for page in (1, 2, 3):
+        every |= set(
+            re.findall(
+                r'href="/clinician/results/([^"]+)"', browser.get(f"/clinician/?page={page}").text
+            )
+        )
+    assert len(every) == 120  # each result on exactly one page
+    assert browser.get("/clinician/?page=99").status_code == 200  # past the end: the last page
+    assert "Page 3 of 3" in browser.get("/clinician/?page=99").text
+    assert "Download all 120 results as CSV" in first
+
+
+def test_the_csv_streams_every_result(app, amira):
+    _many_shares(app, amira.id, 120)
+    response = signed_in(app).get("/clinician/export.csv")
+    assert response.is_streamed
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    references = {row[0] for row in rows[1:]}
+    assert len(references) == 120

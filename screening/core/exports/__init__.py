@@ -1,12 +1,14 @@
 """Exports for clinicians (pure): FHIR R4 (`fhir`) and CSV (`spreadsheet`)."""
 
 from .fhir import SOURCES, fhirpath, questionnaire, questionnaire_response
-from .spreadsheet import CSV_HEADER, csv_rows, escape_cell, to_csv
+from .spreadsheet import CSV_HEADER, csv_lines, csv_rows, each_csv_row, escape_cell, to_csv
 
 __all__ = [
     "CSV_HEADER",
     "SOURCES",
+    "csv_lines",
     "csv_rows",
+    "each_csv_row",
     "escape_cell",
     "fhirpath",
     "questionnaire",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from ..bank import Bank
 from ..report import answered, option_label, question_text, timestamp
@@ -43,45 +43,61 @@ def escape_cell(value: str) -> str:
 
 def csv_rows(bank: Bank, shares: Iterable[Share]) -> list[list[str]]:
     """Shares in long format: a header, then one row per answered question per share."""
-    rows = [list(CSV_HEADER)]
+    return list(each_csv_row(bank, shares))
+
+
+def each_csv_row(bank: Bank, shares: Iterable[Share]) -> Iterator[list[str]]:
+    """The rows of `csv_rows` one at a time, cells neutralised, for a download that streams."""
+    yield list(CSV_HEADER)
     for share in shares:
-        common = [
-            share.reference,
-            timestamp(share.created),
-            share.mode,
-            share.bank_id,
-            share.bank_version,
-            str(share.total),
-            share.band,
-            "|".join(share.flags),
+        yield from ([escape_cell(cell) for cell in row] for row in _share_rows(bank, share))
+
+
+def _share_rows(bank: Bank, share: Share) -> Iterator[list[str]]:
+    """One share's rows: one per answered question (one row if none were)."""
+    common = [
+        share.reference,
+        timestamp(share.created),
+        share.mode,
+        share.bank_id,
+        share.bank_version,
+        str(share.total),
+        share.band,
+        "|".join(share.flags),
+    ]
+    scoring = [
+        share.score_band or share.band,
+        "" if share.criteria is None else str(share.criteria),
+        "|".join(f"{d}={points}" for d, points in share.domains.items()),
+    ]
+    given = answered(bank, share)
+    if not given:  # keep the share visible even with no answers
+        yield [*common, "", "", "", "", "", *scoring]
+    for question_id, question, ids in given:
+        labels = [option_label(bank, question, i, share.mode) for i in ids]
+        points = str(SCORERS[question.type](question, frozenset(ids))) if question else ""
+        yield [
+            *common,
+            question_id,
+            question_text(bank, share, question_id, question),
+            "|".join(ids),
+            "; ".join(labels),
+            points,
+            *scoring,
         ]
-        scoring = [
-            share.score_band or share.band,
-            "" if share.criteria is None else str(share.criteria),
-            "|".join(f"{d}={points}" for d, points in share.domains.items()),
-        ]
-        given = answered(bank, share)
-        if not given:  # keep the share visible even with no answers
-            rows.append([*common, "", "", "", "", "", *scoring])
-        for question_id, question, ids in given:
-            labels = [option_label(bank, question, i, share.mode) for i in ids]
-            points = str(SCORERS[question.type](question, frozenset(ids))) if question else ""
-            rows.append(
-                [
-                    *common,
-                    question_id,
-                    question_text(bank, share, question_id, question),
-                    "|".join(ids),
-                    "; ".join(labels),
-                    points,
-                    *scoring,
-                ]
-            )
-    return [[escape_cell(cell) for cell in row] for row in rows]
 
 
 def to_csv(rows: Iterable[Iterable[str]]) -> str:
     """Rows as CSV text (CRLF line ends, as RFC 4180); `csv_rows` has neutralised the cells."""
+    return "".join(csv_lines(rows))
+
+
+def csv_lines(rows: Iterable[Iterable[str]]) -> Iterator[str]:
+    """Rows as CSV text, a line at a time (for a streamed download)."""
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return out.getvalue()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(row)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()

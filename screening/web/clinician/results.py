@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from contextlib import closing
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from ...core import exports
 from ...core.flow import AnswerError, parse_answers
 from ...core.scoring import score
 from ...core.shares import Share, parse_code
-from ...storage import records
+from ...storage import connection, records
 from .. import store
 from ..content import content
 from . import audit, bp
+
+PAGE_SIZE = 50  # shared results per page of the list; the CSV streams them all
 
 
 def _link_filter() -> int | None:
@@ -34,10 +48,22 @@ def _share_or_404(reference: str) -> Share:
 def dashboard():
     """List the results shared with this clinician, optionally through one link."""
     link_id = _link_filter()
-    shares = records.shares_of(store.db(), current_user.id, link_id)
+    total = records.count_shares(store.db(), current_user.id, link_id)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    offset = (page - 1) * PAGE_SIZE
+    shares = list(records.shares_of(store.db(), current_user.id, link_id, PAGE_SIZE, offset))
     links = {link.id: link for link in records.links_of(store.db(), current_user.id)}
     audit(current_user.id, "list_results")
-    return render_template("clinician/dashboard.html", shares=shares, links=links, link_id=link_id)
+    return render_template(
+        "clinician/dashboard.html",
+        shares=shares,
+        links=links,
+        link_id=link_id,
+        page=page,
+        pages=pages,
+        total=total,
+    )
 
 
 @bp.get("/results/<reference>")
@@ -87,11 +113,15 @@ def fhir(reference: str):
 @login_required
 def export_csv():
     """Every shared result (or one link's) as CSV, a row per answer."""
-    link_id = _link_filter()
-    shares = records.shares_of(store.db(), current_user.id, link_id)
-    audit(current_user.id, "export_csv")
-    body = exports.to_csv(exports.csv_rows(content().bank, shares))
-    return _download(body, "text/csv; charset=utf-8", "shared-results.csv")
+    link_id, clinician_id, bank = _link_filter(), current_user.id, content().bank
+    audit(clinician_id, "export_csv")
+
+    def lines() -> Iterator[str]:  # its own connection: it outlives the request's
+        with closing(connection.connect(current_app.config["DATABASE"])) as db:
+            shares = records.shares_of(db, clinician_id, link_id)
+            yield from exports.csv_lines(exports.each_csv_row(bank, shares))
+
+    return _download(stream_with_context(lines()), "text/csv; charset=utf-8", "shared-results.csv")
 
 
 @bp.get("/questionnaire.json")
@@ -102,7 +132,7 @@ def questionnaire():
     return _download(body, "application/fhir+json", f"{content().bank.id}.json")
 
 
-def _download(body: str, mimetype: str, filename: str) -> Response:
+def _download(body: str | Iterable[str], mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
