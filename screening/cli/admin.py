@@ -21,10 +21,10 @@ from ..storage.records import (
     RecordError,
     add_clinician,
     list_clinicians,
-    purge,
     set_password,
     update_clinician,
 )
+from ..storage.shares import purge
 
 
 def init_app(app: Flask) -> None:

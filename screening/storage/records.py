@@ -1,11 +1,8 @@
-"""Clinicians, their referral links, shared results and the access log, in SQLite."""
+"""Clinicians and their referral links, in SQLite (shared results: storage/shares.py)."""
 
 from __future__ import annotations
 
-import datetime
-import json
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -14,16 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.passwords import password_problem
 from ..core.shares import (
-    Share,
-    SharedResult,
     link_token,
-    new_code,
-    new_secret,
-    secret_digest,
-    secret_matches,
     token_digest,
 )
-from . import once
 from .connection import now, sqlite3, writing
 
 
@@ -215,140 +205,3 @@ def clinician_of_link(db: Database, link_id: int) -> tuple[Link, Clinician] | No
         return None
     clinician = _clinician(db["clinicians"].get(link.clinician_id))
     return (link, clinician) if clinician.active else None
-
-
-# Shares ---------------------------------------------------------------------------------------
-
-
-class AlreadyShared(RecordError):
-    """This check (its nonce) has been shared before, even if that share was withdrawn since."""
-
-
-def add_share(db: Database, share: SharedResult, nonce: str) -> tuple[Share, str]:
-    """Store a share under a fresh reference code, once per check (its nonce); return it with
-    its withdrawal secret."""
-    secret = new_secret()
-    row = {
-        "withdraw_digest": secret_digest(secret),
-        "clinician_id": share.clinician_id,
-        "link_id": share.link_id,
-        "created": share.created.isoformat(timespec="seconds"),
-        "bank_id": share.bank_id,
-        "bank_version": share.bank_version,
-        "mode": share.mode,
-        "total": share.total,
-        "band": share.band,
-        "flags": json.dumps(list(share.flags)),
-        "answers": json.dumps({q: list(a) for q, a in share.answers.items()}),
-        "name": share.name,
-        "score_band": share.score_band,
-        "criteria": share.criteria,
-        "domains": json.dumps(share.domains),
-    }
-    for _ in range(10):  # a clash among ~387 million codes is rare; try again if it happens
-        code = new_code()
-        try:
-            with writing(db):  # the lock is taken first: two presses cannot both pass
-                if once.is_spent(db, nonce, once.SHARE):
-                    raise AlreadyShared("This result has already been shared.")
-                db["shares"].insert({**row, "code": code})
-                once.spend(db, nonce, once.SHARE)
-            return _share({**row, "code": code}), secret
-        except sqlite3.IntegrityError:
-            continue
-    raise RecordError("Could not make a reference code; please try again.")
-
-
-def shares_since(db: Database, link_id: int, moment: datetime.datetime) -> int:
-    """How many results were shared through a link since a moment (for the per-link limit)."""
-    rows = db.execute(
-        "SELECT count(*) FROM shares WHERE link_id = ? AND created >= ?",
-        [link_id, moment.isoformat(timespec="seconds")],
-    )
-    return rows.fetchone()[0]
-
-
-def _share(row: dict) -> Share:
-    return Share(
-        code=row["code"],
-        clinician_id=row["clinician_id"],
-        link_id=row["link_id"],
-        created=datetime.datetime.fromisoformat(row["created"]),
-        bank_id=row["bank_id"],
-        bank_version=row["bank_version"],
-        mode=row["mode"],
-        total=row["total"],
-        band=row["band"],
-        flags=tuple(json.loads(row["flags"])),
-        answers={q: tuple(a) for q, a in json.loads(row["answers"]).items()},
-        name=row["name"],
-        score_band=row.get("score_band"),
-        criteria=row.get("criteria"),
-        domains=json.loads(row.get("domains") or "{}"),
-    )
-
-
-def shares_of(
-    db: Database,
-    clinician_id: int,
-    link_id: int | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> Iterator[Share]:
-    """A clinician's shares (or one link's), newest first, read as they are used."""
-    where, args = "clinician_id = ?", [clinician_id]
-    if link_id is not None:
-        where, args = where + " AND link_id = ?", [*args, link_id]
-    rows = db["shares"].rows_where(
-        where, args, order_by="created desc, id desc", limit=limit, offset=offset or None
-    )
-    return (_share(r) for r in rows)
-
-
-def count_shares(db: Database, clinician_id: int, link_id: int | None = None) -> int:
-    where, args = "clinician_id = ?", [clinician_id]
-    if link_id is not None:
-        where, args = where + " AND link_id = ?", [*args, link_id]
-    return db["shares"].count_where(where, args)
-
-
-def share_of(db: Database, clinician_id: int, code: str) -> Share | None:
-    rows = db["shares"].rows_where("code = ? AND clinician_id = ?", [code, clinician_id])
-    return next((_share(row) for row in rows), None)
-
-
-def delete_share(db: Database, code: str) -> None:
-    with writing(db):
-        db.execute("DELETE FROM shares WHERE code = ?", [code])
-
-
-def withdraw(db: Database, code: str, secret: str) -> bool:
-    """Delete a share if the secret matches; say whether it did."""
-    row = next(iter(db["shares"].rows_where("code = ?", [code])), None)
-    if row is None or not secret_matches(secret, row["withdraw_digest"]):
-        return False
-    delete_share(db, code)
-    return True
-
-
-def purge(db: Database, days: int) -> int:
-    """Delete shares older than `days`; return how many went."""
-    cutoff = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days)
-    with writing(db):
-        cursor = db.execute(
-            "DELETE FROM shares WHERE created < ?", [cutoff.isoformat(timespec="seconds")]
-        )
-    return cursor.rowcount
-
-
-# Access log ----------------------------------------------------------------------------------
-
-
-def log_access(db: Database, clinician_id: int, action: str, share_code: str | None = None) -> None:
-    share_id = None
-    if share_code is not None:
-        share_id = next(iter(db["shares"].rows_where("code = ?", [share_code])), {}).get("id")
-    with writing(db):
-        db["access_log"].insert(
-            {"clinician_id": clinician_id, "action": action, "share_id": share_id, "at": now()}
-        )

@@ -18,6 +18,7 @@ from ..core import flow
 from ..core.scoring import score
 from ..core.shares import from_result, parse_code
 from ..storage import records
+from ..storage import shares as share_records
 from ..storage.records import Clinician, Link
 from . import drafts, store
 from .content import content
@@ -89,8 +90,8 @@ def share():
         name=(form.name.data or "").strip() or None,
     )
     try:
-        stored, secret = records.add_share(store.db(), result, draft.nonce)
-    except records.AlreadyShared:  # an older copy of this check's cookie, sent again
+        stored, secret = share_records.add_share(store.db(), result, draft.nonce)
+    except share_records.AlreadyShared:  # an older copy of this check's cookie, sent again
         return render_template("sharing/already_shared.html"), 409
     drafts.keep(replace(draft, share=stored.code, secret=secret))
     return redirect(url_for(".shared"))
@@ -122,11 +123,13 @@ def withdraw():
         draft = _draft()
         own = draft.share if draft else None
         if form.this_browser.data and own:
-            records.delete_share(store.db(), own)
+            share_records.delete_share(store.db(), own)
             deleted = True
         else:
             code = parse_code(form.reference.data or "")
-            deleted = bool(code) and records.withdraw(store.db(), code, form.secret.data or "")
+            deleted = bool(code) and share_records.withdraw(
+                store.db(), code, form.secret.data or ""
+            )
             own = own if own == code else None
         if deleted:
             if own:
@@ -144,7 +147,7 @@ def _link_is_busy(link: Link) -> bool:
         return False
     hour_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
     limit = current_app.config["LINK_SHARES_PER_HOUR"]
-    return records.shares_since(store.db(), link.id, hour_ago) >= limit
+    return share_records.shares_since(store.db(), link.id, hour_ago) >= limit
 
 
 def _draft() -> drafts.Draft | None:

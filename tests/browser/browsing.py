@@ -15,6 +15,7 @@ from screening.core.loading import load_bank
 from screening.core.scoring import score
 from screening.core.shares import from_result
 from screening.storage import records
+from screening.storage import shares as share_records
 from screening.web import drafts, store
 
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
@@ -126,7 +127,7 @@ class LiveApp:
                 created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
                 name="AS",
             )
-            self.share, self.secret = records.add_share(db, share, "browser-test-nonce-1234")
+            self.share, self.secret = share_records.add_share(db, share, "browser-test-nonce-1234")
 
     def band_title(self, answers: dict[str, str | list[str]], band_id: str) -> str:
         """The headline the result page gives a band, worded for these answers' mode."""

@@ -29,7 +29,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from helpers import ALL_CLEAR, in_bank_order
 
 from screening.core.shares import from_result
-from screening.storage import records
+from screening.storage import shares as share_records
 from screening.web import store
 
 # Results shared with a clinician --------------------------------------------------------------
@@ -203,7 +203,7 @@ def _many_shares(app, clinician_id: int, count: int) -> None:
                 link_id=None,
                 created=base + datetime.timedelta(seconds=n),
             )
-            records.add_share(store.db(), result, f"many-shares-nonce-{n:06d}")
+            share_records.add_share(store.db(), result, f"many-shares-nonce-{n:06d}")
 
 
 def test_the_list_is_paged_fifty_at_a_time_newest_first(app, amira):

@@ -41,6 +41,7 @@ from helpers import ALL_CLEAR, ROOT, Respondent, csrf_token, in_bank_order
 from screening.core import shares as share_codes
 from screening.core.shares import CODE_LENGTH, SharedResult, parse_code, secret_matches
 from screening.storage import connection, once, records
+from screening.storage import shares as share_records
 from screening.web import drafts, store
 
 SHARE_COLUMNS = {
@@ -415,7 +416,7 @@ def _share(clinician_id: int) -> SharedResult:
 def test_codes_are_unique_over_many_shares(app, amira):
     with app.app_context():
         made = [
-            records.add_share(store.db(), _share(amira.id), secrets.token_urlsafe(16))
+            share_records.add_share(store.db(), _share(amira.id), secrets.token_urlsafe(16))
             for _ in range(400)
         ]
     codes = [stored.code for stored, _ in made]
@@ -428,10 +429,10 @@ def test_codes_are_unique_over_many_shares(app, amira):
 
 def test_a_code_that_is_taken_is_not_reused(app, amira, monkeypatch):
     with app.app_context():
-        first, _ = records.add_share(store.db(), _share(amira.id), secrets.token_urlsafe(16))
+        first, _ = share_records.add_share(store.db(), _share(amira.id), secrets.token_urlsafe(16))
         offered = iter([first.code, first.code, "K7F3QD"])
-        monkeypatch.setattr(records, "new_code", lambda: next(offered))
-        second, _ = records.add_share(store.db(), _share(amira.id), secrets.token_urlsafe(16))
+        monkeypatch.setattr(share_records, "new_code", lambda: next(offered))
+        second, _ = share_records.add_share(store.db(), _share(amira.id), secrets.token_urlsafe(16))
     assert second.code == "K7F3QD"
     assert len(shares(app)) == 2
 
@@ -518,6 +519,7 @@ WORKER = r"""
 import datetime, json, secrets, sys
 from screening import create_app
 from screening.storage import connection, records
+from screening.storage import shares as share_records
 from screening.web import store
 from screening.core.shares import SharedResult
 
@@ -535,7 +537,8 @@ with app.app_context():
     sys.stdin.readline()  # every process starts writing together
     for _ in range(count):
         try:
-            codes.append(records.add_share(store.db(), share, secrets.token_urlsafe(16))[0].code)
+            stored, _ = share_records.add_share(store.db(), share, secrets.token_urlsafe(16))
+            codes.append(stored.code)
         except Exception as err:
             errors.append(repr(err))
 print(json.dumps({"codes": codes, "errors": errors}), flush=True)

@@ -58,6 +58,7 @@ from werkzeug.routing import Rule
 from screening.core.flow import parse_answers
 from screening.core.shares import format_code, from_result, token_digest
 from screening.storage import connection, records
+from screening.storage import shares as share_records
 from screening.web import drafts
 
 # What every example may send ----------------------------------------------------------------
@@ -214,7 +215,7 @@ def _add_share(app: Flask, clinician_id: int, link_id: int) -> tuple[str, str]:
     )
     database = connection.connect(app.config["DATABASE"])
     try:
-        stored, secret = records.add_share(database, share, secrets.token_urlsafe(16))
+        stored, secret = share_records.add_share(database, share, secrets.token_urlsafe(16))
     finally:
         database.close()
     return stored.code, secret

@@ -11,6 +11,7 @@ from ...core import report
 from ...core.scoring import Result
 from ...core.shares import Share
 from ...storage import records
+from ...storage import shares as share_records
 from .. import store
 from ..content import content
 
@@ -64,5 +65,5 @@ def present(share: Share, result: Result | None = None) -> report.Report:
 
 def audit(clinician_id: int, action: str, code: str | None = None) -> None:
     """Record who did what to which result, and when; never the content."""
-    records.log_access(store.db(), clinician_id, action, code)
+    share_records.log_access(store.db(), clinician_id, action, code)
     current_app.logger.info("clinician %s: %s", clinician_id, action)

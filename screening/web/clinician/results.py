@@ -24,6 +24,7 @@ from ...core.flow import AnswerError, parse_answers
 from ...core.scoring import score
 from ...core.shares import Share, parse_code
 from ...storage import connection, records
+from ...storage import shares as share_records
 from .. import store
 from ..content import content
 from . import audit, bp
@@ -39,7 +40,7 @@ def _link_filter() -> int | None:
 
 def _share_or_404(reference: str) -> Share:
     code = parse_code(reference)
-    found = code and records.share_of(store.db(), current_user.id, code)
+    found = code and share_records.share_of(store.db(), current_user.id, code)
     return found or abort(404)
 
 
@@ -48,11 +49,11 @@ def _share_or_404(reference: str) -> Share:
 def dashboard():
     """List the results shared with this clinician, optionally through one link."""
     link_id = _link_filter()
-    total = records.count_shares(store.db(), current_user.id, link_id)
+    total = share_records.count_shares(store.db(), current_user.id, link_id)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     offset = (page - 1) * PAGE_SIZE
-    shares = list(records.shares_of(store.db(), current_user.id, link_id, PAGE_SIZE, offset))
+    shares = list(share_records.shares_of(store.db(), current_user.id, link_id, PAGE_SIZE, offset))
     links = {link.id: link for link in records.links_of(store.db(), current_user.id)}
     audit(current_user.id, "list_results")
     return render_template(
@@ -94,7 +95,7 @@ def result(reference: str):
 def delete(reference: str):
     share = _share_or_404(reference)
     audit(current_user.id, "delete_result", share.code)  # before: the log names the share's id
-    records.delete_share(store.db(), share.code)
+    share_records.delete_share(store.db(), share.code)
     flash(f"Result {share.reference} was deleted.")
     return redirect(url_for(".dashboard"))
 
@@ -118,7 +119,7 @@ def export_csv():
 
     def lines() -> Iterator[str]:  # its own connection: it outlives the request's
         with closing(connection.connect(current_app.config["DATABASE"])) as db:
-            shares = records.shares_of(db, clinician_id, link_id)
+            shares = share_records.shares_of(db, clinician_id, link_id)
             yield from exports.csv_lines(exports.each_csv_row(bank, shares))
 
     return _download(stream_with_context(lines()), "text/csv; charset=utf-8", "shared-results.csv")
