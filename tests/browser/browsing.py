@@ -106,6 +106,7 @@ class LiveApp:
         self.url = url
 
     EMAIL = "dr.shah@example.org"
+    SHARED_NONCE = "browser-test-nonce-1234"  # the check the live share came from
     PASSWORD = "a long test password"
 
     def prepare_clinic(self) -> None:
@@ -127,7 +128,7 @@ class LiveApp:
                 created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
                 name="AS",
             )
-            self.share, self.secret = share_records.add_share(db, share, "browser-test-nonce-1234")
+            self.share, self.secret = share_records.add_share(db, share, self.SHARED_NONCE)
 
     def band_title(self, answers: dict[str, str | list[str]], band_id: str) -> str:
         """The headline the result page gives a band, worded for these answers' mode."""
