@@ -367,6 +367,29 @@ SCENARIOS: dict[str, Scenario] = {
         11,
         "some_signs",
     ),
+    # Daily use with most signs, blood in the urine and self-harm thoughts "often": the browser
+    # tests' live share and its result page.
+    "many_signs_in_crisis": Scenario(
+        {
+            **ALL_CLEAR,
+            "frequency": "daily",
+            "time_spent": "most",
+            "gave_up": "many",
+            "craving": "always",
+            "more_than_intended": "often",
+            "cut_down": "recent",
+            "coping": "always",
+            "alone": "often",
+            "mixing": ["alcohol", "benzodiazepines"],
+            "urinary": ["urgency", "blood"],
+            "abdominal": "often",
+            "memory": "a_lot",
+            "despite_harm": "yes",
+            "self_harm": "often",
+        },
+        36,
+        "many_signs",
+    ),
     # Two flags (mixing, bladder) in the middle band, through time_spent.
     "weekly_bladder_and_alcohol": Scenario(
         in_bank_order(

@@ -36,23 +36,7 @@ SCREENSHOTS = Path(
 
 # Answers for the pages the tests open directly, with the answers already in the cookie.
 WEEKLY = SCENARIOS["weekly_craving"].answers
-MANY_SIGNS_IN_CRISIS = {
-    **ALL_CLEAR,
-    "frequency": "daily",
-    "time_spent": "most",
-    "gave_up": "many",
-    "craving": "always",
-    "more_than_intended": "often",
-    "cut_down": "recent",
-    "coping": "always",
-    "alone": "often",
-    "mixing": ["alcohol", "benzodiazepines"],
-    "urinary": ["urgency", "blood"],
-    "abdominal": "often",
-    "memory": "a_lot",
-    "despite_harm": "yes",
-    "self_harm": "often",
-}
+MANY_SIGNS_IN_CRISIS = SCENARIOS["many_signs_in_crisis"].answers
 AS_DIRECTED = {
     "respondent": "self",
     "last_use": "past_3_months",
