@@ -91,9 +91,7 @@ def shares_of(
     offset: int = 0,
 ) -> Iterator[Share]:
     """A clinician's shares (or one link's), newest first, read as they are used."""
-    where, args = "clinician_id = ?", [clinician_id]
-    if link_id is not None:
-        where, args = where + " AND link_id = ?", [*args, link_id]
+    where, args = _of(clinician_id, link_id)
     rows = db["shares"].rows_where(
         where, args, order_by="created desc, id desc", limit=limit, offset=offset or None
     )
@@ -101,10 +99,14 @@ def shares_of(
 
 
 def count_shares(db: Database, clinician_id: int, link_id: int | None = None) -> int:
-    where, args = "clinician_id = ?", [clinician_id]
-    if link_id is not None:
-        where, args = where + " AND link_id = ?", [*args, link_id]
-    return db["shares"].count_where(where, args)
+    return db["shares"].count_where(*_of(clinician_id, link_id))
+
+
+def _of(clinician_id: int, link_id: int | None) -> tuple[str, list[int]]:
+    """The WHERE clause for one clinician's shares, or one of their links'."""
+    if link_id is None:
+        return "clinician_id = ?", [clinician_id]
+    return "clinician_id = ? AND link_id = ?", [clinician_id, link_id]
 
 
 def share_of(db: Database, clinician_id: int, code: str) -> Share | None:
