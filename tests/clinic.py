@@ -6,8 +6,11 @@ Plain functions (no fixtures) so any test module can build the state it needs in
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import sqlite3
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,10 +21,13 @@ from helpers import ALL_CLEAR, BANK, Respondent, csrf_token
 from personas import SCENARIOS
 
 from screening import create_app
+from screening.core import totp
 from screening.core.flow import parse_answers
 from screening.core.loading import load_bank
 from screening.core.scoring import Result, score
-from screening.storage import connection, records
+from screening.core.sealing import fernet
+from screening.storage import connection, records, twofactor
+from screening.web.clinician import twofactor as twofactor_pages
 
 FAST_HASH = "pbkdf2:sha256:1000"  # the production default (600,000 rounds) is far too slow here
 PASSWORD = "correct horse battery staple"
@@ -74,12 +80,46 @@ def shares(app: Flask) -> list[dict]:
     return query(app, "SELECT * FROM shares ORDER BY id")
 
 
-def add_clinician(app: Flask, who: tuple[str, str] = AMIRA, password: str = PASSWORD):
+def add_clinician(
+    app: Flask, who: tuple[str, str] = AMIRA, password: str = PASSWORD, enrolled: bool = True
+):
+    """An account, with two-factor sign-in already set up (its secret: totp_secret(email))
+    unless `enrolled` is False."""
     database = connection.connect(app.config["DATABASE"])
     try:
-        return records.add_clinician(database, who[0], who[1], password, FAST_HASH)
+        clinician = records.add_clinician(database, who[0], who[1], password, FAST_HASH)
+        if enrolled:
+            enrol(database, app.config["SECRET_KEY"], clinician.id, clinician.email)
+        return records.clinician_by_email(database, clinician.email)
     finally:
         database.close()
+
+
+# Two-factor sign-in, as an authenticator app with a known secret does it ------------------------
+
+RECOVERY_CODES = [f"{n}bcdefghjk" for n in range(2, 10)] + ["mnpqrstuvw", "xyz2345678"]
+
+
+def totp_secret(email: str) -> str:
+    """A fixed secret per test account, so a test can compute its codes."""
+    return base64.b32encode(hashlib.sha256(email.encode()).digest()[:20]).decode()
+
+
+def enrol(database, secret_key: str, clinician_id: int, email: str) -> None:
+    """Set up two-factor sign-in as a finished enrolment would, with RECOVERY_CODES."""
+    sealed = fernet(secret_key, twofactor_pages.PURPOSE).encrypt(totp_secret(email).encode())
+    twofactor.begin(database, clinician_id, sealed.decode(), instead_of=None)
+    assert twofactor.enrol(database, clinician_id, 0, RECOVERY_CODES, FAST_HASH)
+
+
+def totp_code(email: str, at: float | None = None) -> str:
+    return totp.code_for(totp_secret(email), totp.step_at(time.time() if at is None else at))
+
+
+def forget_last_code(app: Flask, email: str = AMIRA[0]) -> None:
+    """As if the step of the last code used had passed, so a test may sign in again at once
+    (a code works once: tests/clinician/test_two_factor.py shows the app refusing it)."""
+    execute(app, "UPDATE clinicians SET totp_last_step = 0 WHERE email = ?", [email])
 
 
 def add_link(app: Flask, clinician_id: int, label: str = "Tuesday clinic") -> records.Link:
@@ -93,10 +133,26 @@ def add_link(app: Flask, clinician_id: int, label: str = "Tuesday clinic") -> re
 # Clinicians' browsers -------------------------------------------------------------------------
 
 
-def sign_in(client: FlaskClient, email: str = AMIRA[0], password: str = PASSWORD):
+def password_step(client: FlaskClient, email: str = AMIRA[0], password: str = PASSWORD):
+    """The first step of signing in: the email and password."""
     page = client.get("/clinician/login")
     data = {"csrf_token": csrf_token(page.text), "email": email, "password": password}
     return client.post("/clinician/login", data=data)
+
+
+def code_step(client: FlaskClient, code: str):
+    """The second step: a code typed on the page that asks for it."""
+    return post_form(client, "/clinician/code", "/clinician/code", code=code)
+
+
+def sign_in(client: FlaskClient, email: str = AMIRA[0], password: str = PASSWORD):
+    """Both steps, as the clinician with the app would: the password, then the current code.
+    Returns the password step's response if it did not lead to the code."""
+    response = password_step(client, email, password)
+    if response.status_code != 302 or response.location != "/clinician/code":
+        return response
+    forget_last_code(client.application, email)
+    return code_step(client, totp_code(email))
 
 
 def signed_in(app: Flask, who: tuple[str, str] = AMIRA) -> FlaskClient:

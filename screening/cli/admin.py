@@ -1,7 +1,7 @@
 """Flask commands for deployers: clinician accounts (there is no sign-up page) and purging.
 
-Run them as `flask --app screening clinician add|list|disable|reset-password` and
-`flask --app screening purge`; they use the app's settings, so the same database.
+Run them as `flask --app screening clinician add|list|disable|enable|reset-password|reset-2fa`
+and `flask --app screening purge`; they use the app's settings, so the same database.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlite_utils import Database
 
 from ..core.passwords import PASSWORD_MIN
+from ..storage import twofactor
 from ..storage.connection import backup, connect, sqlite3
 from ..storage.records import (
     RecordError,
@@ -84,7 +85,8 @@ def list_clinicians_command() -> None:
         found = list_clinicians(db)
     for clinician in found:
         state = "active" if clinician.active else "disabled"
-        click.echo(f"{clinician.email}\t{clinician.name}\t{state}")
+        second = "two-factor on" if clinician.totp_enrolled else "two-factor not set up"
+        click.echo(f"{clinician.email}\t{clinician.name}\t{state}\t{second}")
 
 
 @clinician_commands.command("disable")
@@ -127,6 +129,22 @@ def reset_password_command(email: str, generate_password: bool) -> None:
     click.echo(f"New password set for {email}; its sessions have ended.")
     if show:
         click.echo(f"Password (shown once): {password}")
+
+
+@clinician_commands.command("reset-2fa")
+@click.argument("email")
+def reset_two_factor_command(email: str) -> None:
+    """Forget an account's two-factor set-up and recovery codes (a lost phone); ends its
+    sessions, and its next sign-in sets it up again. Example: ... clinician reset-2fa a@b.org"""
+    try:
+        with _db() as db:
+            twofactor.reset(db, email)
+    except RecordError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(
+        f"Two-factor sign-in for {email} is reset and its sessions have ended. At the next "
+        "sign-in, after the password, it is set up again with an authenticator app."
+    )
 
 
 @click.command("purge")

@@ -136,6 +136,22 @@ def add_sign_in_failures(db: Database) -> None:
     )
 
 
+@migrations()
+def add_two_factor(db: Database) -> None:
+    """Two-factor sign-in (storage/twofactor.py): each clinician's TOTP secret, sealed with a key
+    from the secret key, when they enrolled, and the last step a code was used for; and their
+    one-time recovery codes, hashed as passwords are."""
+    db["clinicians"].add_column("totp_secret", str)
+    db["clinicians"].add_column("totp_enrolled", str)
+    db["clinicians"].add_column("totp_last_step", int)
+    db["recovery_codes"].create(
+        {"id": int, "clinician_id": int, "hint": str, "code_hash": str, "used": str},
+        pk="id",
+        foreign_keys=[("clinician_id", "clinicians", "id")],
+    )
+    db["recovery_codes"].create_index(["clinician_id", "hint"])
+
+
 def connect(path: str | Path) -> Database:
     """Open the database for this process: WAL, a busy timeout, and explicit transactions.
 

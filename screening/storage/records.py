@@ -34,6 +34,7 @@ class Clinician:
     name: str
     active: int
     session_token: str
+    totp_enrolled: str | None = None  # when two-factor sign-in was set up; None: not yet
 
     @property
     def session_id(self) -> str:  # the session names the token too, so old sessions can be ended

@@ -8,7 +8,6 @@ without activity and any worker can read them.
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import time
@@ -16,14 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, Response, current_app, g, request
 
 from ..core import flow
 from ..core.bank import Bank
 from ..core.flow import AnswerError, parse_answers
+from ..core.sealing import Fernet, InvalidToken, fernet
 from .content import content
 from .security import cookie_options
 
@@ -41,15 +38,8 @@ class DraftUnreadable(Exception):
     """The cookie exists but is expired, tampered with, or from another bank version."""
 
 
-def _fernet(secret: str) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"screening drafts").derive(
-        secret.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def init_app(app: Flask) -> None:
-    app.extensions["drafts"] = _fernet(app.config["SECRET_KEY"])
+    app.extensions["drafts"] = fernet(app.config["SECRET_KEY"], "screening drafts")
     app.after_request(_write)
 
 

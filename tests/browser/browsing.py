@@ -7,6 +7,7 @@ import datetime
 import os
 from pathlib import Path
 
+import clinic
 from helpers import ALL_CLEAR, BANK
 from personas import PERSONAS, SCENARIOS
 
@@ -14,7 +15,7 @@ from screening.core.flow import parse_answers
 from screening.core.loading import load_bank
 from screening.core.scoring import score
 from screening.core.shares import from_result
-from screening.storage import records
+from screening.storage import records, twofactor
 from screening.storage import shares as share_records
 from screening.web import drafts, store
 
@@ -89,7 +90,9 @@ class LiveApp:
         self.app = app
         self.url = url
 
+    running: LiveApp | None = None  # the session's live app, for page helpers given only a page
     EMAIL = "dr.shah@example.org"
+    NEW_EMAIL = "dr.new@example.org"  # an account that has not set up two-factor sign-in
     SHARED_NONCE = "browser-test-nonce-1234"  # the check the live share came from
     PASSWORD = "a long test password"
 
@@ -100,6 +103,10 @@ class LiveApp:
             db = store.db()
             clinician = records.add_clinician(
                 db, self.EMAIL, "Dr Amira Shah", self.PASSWORD, "pbkdf2:sha256:1000"
+            )
+            clinic.enrol(db, self.app.config["SECRET_KEY"], clinician.id, self.EMAIL)
+            records.add_clinician(
+                db, self.NEW_EMAIL, "Dr Nia Evans", self.PASSWORD, "pbkdf2:sha256:1000"
             )
             self.link = records.add_link(
                 db, clinician.id, "Tuesday clinic", "Call 555-0100", self.app.config["SECRET_KEY"]
@@ -113,6 +120,31 @@ class LiveApp:
                 name="AS",
             )
             self.share, self.secret = share_records.add_share(db, share, self.SHARED_NONCE)
+
+    def code(self, email: str | None = None) -> str:
+        """The code the clinician's app shows now; the last one used is forgotten first, as if
+        its 30 seconds had passed (a code works once: the app refuses it again)."""
+        clinic.forget_last_code(self.app, email or self.EMAIL)
+        return clinic.totp_code(email or self.EMAIL)
+
+    def sign_in(self, page, email: str | None = None) -> None:
+        """Both steps, by the page's own form: the password, then the code."""
+        page.goto("/clinician/login")
+        page.fill("#email", email or self.EMAIL)
+        page.fill("#password", self.PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.fill("#code", self.code(email))
+        page.get_by_role("button", name="Continue").click()
+
+    def start_enrolling(self, page) -> None:
+        """The new account, past its password, on the page that sets up two-factor sign-in."""
+        with self.app.app_context():
+            twofactor.reset(store.db(), self.NEW_EMAIL)  # so every run sees it afresh
+        page.goto("/clinician/login")
+        page.fill("#email", self.NEW_EMAIL)
+        page.fill("#password", self.PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/clinician/enrol")
 
     def band_title(self, answers: dict[str, str | list[str]], band_id: str) -> str:
         """The headline the result page gives a band, worded for these answers' mode."""

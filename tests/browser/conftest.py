@@ -58,6 +58,7 @@ def live(tmp_path_factory) -> Iterator[LiveApp]:
 
     live_app = LiveApp(app, "")
     live_app.prepare_clinic()
+    LiveApp.running = live_app
 
     @app.get("/test-only/fail")
     def fail():  # a page that breaks, to show the 500 page

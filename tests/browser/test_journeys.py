@@ -217,8 +217,8 @@ def test_referral_share_and_withdraw_without_javascript(browser, live):
     context.close()
 
 
-def test_clinician_signs_in_with_the_keyboard(browser, live):
-    context = browser.new_context(viewport=PHONE, base_url=live.url)
+def test_clinician_signs_in_with_the_keyboard_and_no_javascript(browser, live):
+    context = browser.new_context(viewport=PHONE, base_url=live.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/clinician/login")
     tab_to(page, "#email")
@@ -227,6 +227,10 @@ def test_clinician_signs_in_with_the_keyboard(browser, live):
     page.keyboard.type(live.PASSWORD)
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
+    page.wait_for_url("**/clinician/code")
+    tab_to(page, "#code")
+    page.keyboard.type(live.code())
+    page.keyboard.press("Enter")  # a text field's Enter submits its form
     page.wait_for_url("**/clinician/")
     tab_to(page, f"a[href$='{live.share.reference}']")
     page.keyboard.press("Enter")
@@ -256,4 +260,27 @@ def test_quick_exit_leaves_and_clears_the_answers(browser, live, how):
         assert page.evaluate("history.length") == history_before
     page.goto(f"{live.url}/check-answers")
     assert page.url == f"{live.url}/"
+    context.close()
+
+
+def test_a_new_clinician_sets_up_two_factor_sign_in_without_javascript(browser, live):
+    """The key as text (as a person would type it into their app), the app's code by keyboard,
+    then the recovery codes, shown once, and the dashboard."""
+    import pyotp
+
+    context = browser.new_context(viewport=PHONE, base_url=live.url, java_script_enabled=False)
+    page = context.new_page()
+    live.start_enrolling(page)
+    assert page.locator(".qr-code svg[role=img]").is_visible()
+    key = page.locator(".secret-key").inner_text()
+    tab_to(page, "#code")
+    page.keyboard.type(pyotp.TOTP(key.replace(" ", "")).now())
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Save your recovery codes")
+    codes = page.locator(".recovery-codes li").all_inner_texts()
+    assert len(set(codes)) == 10
+    tab_to(page, "a.button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/clinician/")
+    expect(page.locator("h1")).to_have_text("Results shared with you")
     context.close()

@@ -74,15 +74,50 @@ def signed_in(path: str, then: Callable | None = None) -> Callable:
     def run(page):
         from browsing import LiveApp
 
-        page.goto("/clinician/login")
-        page.fill("#email", LiveApp.EMAIL)
-        page.fill("#password", LiveApp.PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        LiveApp.running.sign_in(page)
         page.goto(path)
         if then:
             then(page)
 
     return run
+
+
+def past_password(page):
+    from browsing import LiveApp
+
+    page.goto("/clinician/login")
+    page.fill("#email", LiveApp.EMAIL)
+    page.fill("#password", LiveApp.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/clinician/code")
+
+
+def wrong_code(page):
+    past_password(page)
+    page.fill("#code", "000000")
+    page.get_by_role("button", name="Continue").click()
+
+
+def enrolling(page):
+    from browsing import LiveApp
+
+    LiveApp.running.start_enrolling(page)
+
+
+def wrong_enrolment_code(page):
+    enrolling(page)
+    page.fill("#code", "000000")
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+
+
+def enrolled(page):
+    """The page of recovery codes, after the code from a freshly set-up app."""
+    import pyotp
+
+    enrolling(page)
+    key = page.locator(".secret-key").inner_text().replace(" ", "")
+    page.fill("#code", pyotp.TOTP(key).now())
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
 
 
 def wrong_password(page):
@@ -126,6 +161,11 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "link-inactive": (None, goto("/r/no-such-link")),
     "clinician-login": (None, goto("/clinician/login")),
     "clinician-login-error": (None, wrong_password),
+    "clinician-code": (None, past_password),
+    "clinician-code-error": (None, wrong_code),
+    "clinician-enrol": (None, enrolling),
+    "clinician-enrol-error": (None, wrong_enrolment_code),
+    "clinician-recovery-codes": (None, enrolled),
     "clinician-dashboard": (None, signed_in("/clinician/")),
     "clinician-links": (None, signed_in("/clinician/links")),
     "clinician-links-error": (None, signed_in("/clinician/links", empty_link_form)),
@@ -167,6 +207,11 @@ EXPECTED_HEADING = {
     "error-413": "Too much was sent",
     "error-500": "Sorry, there is a problem with the service",
     "clinician-login-error": "Sign in as a clinician",
+    "clinician-code": "Type your security code",
+    "clinician-code-error": "Type your security code",
+    "clinician-enrol": "Set up two-factor sign-in",
+    "clinician-enrol-error": "Set up two-factor sign-in",
+    "clinician-recovery-codes": "Save your recovery codes",
     "clinician-dashboard": "Results shared with you",
     "clinician-links-error": "Your links",
     "clinician-password": "Change your password",

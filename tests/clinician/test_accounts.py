@@ -46,7 +46,7 @@ def test_add_with_a_generated_password_that_signs_in(app, runner):
 
     response = sign_in(app.test_client(), "amira@example.org", password)
     assert response.status_code == 302
-    assert response.location == "/clinician/"
+    assert response.location == "/clinician/enrol"  # a new account sets up two-factor first
 
 
 def test_add_with_a_typed_password(app, runner):
@@ -143,15 +143,15 @@ def test_a_short_password_is_refused(app, runner):
     assert clinician_rows(app) == []
 
 
-def test_list_shows_email_name_and_state(app, runner):
+def test_list_shows_email_name_state_and_two_factor(app, runner):
     add_clinician(app, AMIRA)
-    add_clinician(app, BEN)
+    add_clinician(app, BEN, enrolled=False)
     assert runner.invoke(args=["clinician", "disable", BEN[0]]).exit_code == 0
     result = runner.invoke(args=["clinician", "list"])
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "amira@example.org\tDr Amira Shah\tactive",
-        "ben@example.org\tDr Ben Okafor\tdisabled",
+        "amira@example.org\tDr Amira Shah\tactive\ttwo-factor on",
+        "ben@example.org\tDr Ben Okafor\tdisabled\ttwo-factor not set up",
     ]
 
 

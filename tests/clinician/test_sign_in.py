@@ -12,11 +12,13 @@ from clinic import (
     PASSWORD,
     WRONG,
     add_clinician,
+    code_step,
     error_summary,
     post_form,
     query,
     sign_in,
     signed_in,
+    totp_code,
 )
 from helpers import csrf_token
 
@@ -67,7 +69,7 @@ def test_signing_in_starts_a_fresh_session(app, amira):
     before = client.get_cookie("session").value
 
     data = {"csrf_token": csrf_token(page.text), "email": AMIRA[0], "password": PASSWORD}
-    assert client.post("/clinician/login", data=data).status_code == 302
+    assert client.post("/clinician/login", data=data).location == "/clinician/code"
 
     after = client.get_cookie("session").value
     assert after != before
@@ -75,6 +77,14 @@ def test_signing_in_starts_a_fresh_session(app, amira):
         assert "carried" not in session
         assert "_flashes" not in session
         assert session.get("csrf_token") != before_csrf
+        assert "_user_id" not in session  # the password alone signs nobody in
+        assert session["pending"]["session"] == amira.session_id
+        session["carried"] = "planted between the password and the code"
+
+    assert code_step(client, totp_code(AMIRA[0])).location == "/clinician/"
+    with client.session_transaction() as session:
+        assert "carried" not in session and "pending" not in session
+        assert "csrf_token" not in session  # the code page's token is gone too
         assert session["_user_id"].startswith(f"{amira.id}:")
     assert "A note left before sign-in" not in client.get("/clinician/").text
 

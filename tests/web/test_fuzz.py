@@ -34,6 +34,7 @@ from clinic import (
     AMIRA,
     BEN,
     PASSWORD,
+    RECOVERY_CODES,
     REFERENCE,
     SECRET,
     add_clinician,
@@ -41,11 +42,14 @@ from clinic import (
     bank,
     execute,
     finish_through,
+    forget_last_code,
     make_app,
+    password_step,
     query,
     scored,
     shared_through,
     sign_in,
+    totp_code,
 )
 from flask import Flask
 from flask.testing import FlaskClient
@@ -57,7 +61,7 @@ from werkzeug.routing import Rule
 
 from screening.core.flow import parse_answers
 from screening.core.shares import format_code, from_result, token_digest
-from screening.storage import connection, records
+from screening.storage import connection, records, twofactor
 from screening.storage import shares as share_records
 from screening.web import drafts
 
@@ -67,7 +71,7 @@ QUESTION_IDS = tuple(q.id for q in bank().questions)
 OPTION_IDS = tuple(
     sorted({o.id for q in bank().questions for m in bank().modes for o in q.options_for(m)})
 )
-TEXT_FIELDS = ("name", "reference", "secret", "label", "contact", "email", "password")
+TEXT_FIELDS = ("name", "reference", "secret", "label", "contact", "email", "password", "code")
 FIELD_NAMES = (*QUESTION_IDS, "csrf_token", *TEXT_FIELDS, "this_browser", "change", "submit")
 LENGTHS = (20, 21, 40, 41, 100, 101, 200, 201, 1000, 4096)  # around each field's limit
 HUGE = (60_000, 65_536, 70_000)  # one value this long in some requests: the body limit is 64 KiB
@@ -167,6 +171,7 @@ def fuzz_world() -> Iterator[World]:
         # and making links would turn almost every example into a 429 that does no real work.
         app = make_app(Path(tmp), RATELIMIT_ENABLED=False)
         amira, ben = add_clinician(app, AMIRA), add_clinician(app, BEN)
+        add_clinician(app, NEWCOMER, enrolled=False)
         link = add_link(app, amira.id)
         ben_link = add_link(app, ben.id, "Ben's clinic")
         shared_through(app, f"/r/{ben_link.token}")
@@ -258,6 +263,29 @@ def _spellings(code: str) -> list[str]:
     return [format_code(code), code, format_code(code).lower(), f" {code[:3]} {code[3:]} "]
 
 
+NEWCOMER = ("nia@example.org", "Dr Nia Evans")  # an account that has not set up two-factor
+
+
+def _between_password_and_code(
+    world: World, enrolling: bool, strings: list[str]
+) -> tuple[FlaskClient, Known]:
+    """A browser past the password: Amira's (asked for her code), or the newcomer's (setting up
+    two-factor sign-in, afresh each time). The right code and recovery codes may be sent."""
+    app = world.app
+    email = NEWCOMER[0] if enrolling else AMIRA[0]
+    execute(app, "DELETE FROM sign_in_failures")  # wrong codes must not make the account wait
+    if enrolling:
+        database = connection.connect(app.config["DATABASE"])
+        twofactor.reset(database, email)
+        database.close()
+    client = app.test_client()
+    assert password_step(client, email).status_code == 302
+    page = client.get("/clinician/enrol" if enrolling else "/clinician/code").text
+    forget_last_code(app, email)
+    codes = [totp_code(email), *RECOVERY_CODES[:2], RECOVERY_CODES[2].upper(), "000000"]
+    return client, Known(csrf_token(page), [*strings, *codes])
+
+
 def _browser(world: World, rule: Rule, data: st.DataObject) -> tuple[FlaskClient, Known]:
     """The browser an example posts from, in a drawn state, and the values it may send."""
     app = world.app
@@ -267,6 +295,8 @@ def _browser(world: World, rule: Rule, data: st.DataObject) -> tuple[FlaskClient
     if rule.endpoint == "clinician.login":
         client = app.test_client()
         return client, Known(csrf_token(client.get("/clinician/login").text), strings)
+    if rule.endpoint in ("clinician.code", "clinician.enrol"):
+        return _between_password_and_code(world, rule.endpoint == "clinician.enrol", strings)
     if rule.endpoint.startswith("clinician."):
         client, page = _signed_in(world)
         link = add_link(app, world.amira.id, "Fuzzed")
@@ -525,6 +555,8 @@ def test_every_form_route_is_found():
         "/share",
         "/withdraw",
         "/clinician/login",
+        "/clinician/code",
+        "/clinician/enrol",
         "/clinician/links",
         "/clinician/links/<link_id>/<action>",
         "/clinician/logout",

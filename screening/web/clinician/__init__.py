@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
     manager.login_view = "clinician.login"
     manager.login_message = "Sign in to see this page."
     manager.user_loader(load_account)
-    from . import auth, links, results  # noqa: F401 (the routes register themselves on bp)
+    from . import auth, links, results, twofactor  # noqa: F401 (the routes register themselves on bp)
 
     app.register_blueprint(bp)
     app.jinja_env.globals.update(present=present)

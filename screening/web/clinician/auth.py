@@ -1,5 +1,6 @@
 """Sign in and out, with rate limits, a fresh session on sign-in, a 30-minute idle timeout and
-an absolute lifetime (SESSION_HOURS)."""
+an absolute lifetime (SESSION_HOURS). The password is the first step; the second factor
+(twofactor.py) completes the sign-in."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..limits import LOGIN, limiter
 from . import Account, audit, bp
 
 IDLE_SECONDS = 30 * 60
+PENDING_SECONDS = 5 * 60  # from the right password to the right code
 WRONG = "Email or password is wrong."
 WAIT = (
     "There have been too many wrong tries for this account. Wait {minutes} minute{s}, then try "
@@ -71,15 +73,14 @@ def login():
     status = 200
     if form.validate_on_submit():
         email, db = form.email.data, store.db()
-        left = throttle.wait_left(db, email)
-        if left is not None:  # this account's tries are throttled, from whatever address
-            minutes = max(1, math.ceil(left.total_seconds() / 60))
-            error, status = WAIT.format(minutes=minutes, s="" if minutes == 1 else "s"), 429
+        error = wait_message(email)
+        if error:  # this account's tries are throttled, from whatever address
+            status = 429
         else:
             method = current_app.config["PASSWORD_HASH"]
             clinician = records.check_login(db, email, form.password.data, method)
             if clinician is not None:
-                return _signed_in(clinician, throttle.succeeded(db, email))
+                return pend(clinician)  # the throttle is cleared after the second factor
             throttle.failed(db, email)
             error, status = WRONG, 401
     elif form.is_submitted():
@@ -87,7 +88,36 @@ def login():
     return render_template("clinician/login.html", form=form, error=error), status
 
 
-def _signed_in(clinician: records.Clinician, failed_tries: int):
+def wait_message(email: str) -> str | None:
+    """What to say when this account's tries must wait (None: they need not)."""
+    left = throttle.wait_left(store.db(), email)
+    if left is None:
+        return None
+    minutes = max(1, math.ceil(left.total_seconds() / 60))
+    return WAIT.format(minutes=minutes, s="" if minutes == 1 else "s")
+
+
+def pend(clinician: records.Clinician):
+    """The password was right: hold the sign-in until the second factor is too
+    (twofactor.py), for PENDING_SECONDS."""
+    session.clear()  # nothing from before carries over
+    session["pending"] = {"session": clinician.session_id, "at": int(time.time())}
+    return redirect(url_for(".code" if clinician.totp_enrolled else ".enrol"))
+
+
+def pending() -> records.Clinician | None:
+    """The account whose password was just given, if that was recent and it is still theirs."""
+    held = session.get("pending")
+    if not isinstance(held, dict) or not isinstance(held.get("session"), str):
+        return None
+    if not isinstance(held.get("at"), int) or time.time() - held["at"] > PENDING_SECONDS:
+        return None
+    return records.clinician_by_session(store.db(), held["session"])
+
+
+def start_session(clinician: records.Clinician) -> None:
+    """Both factors were right: a fresh session, and word of wrong tries since the last one."""
+    failed_tries = throttle.succeeded(store.db(), clinician.email)
     session.clear()  # a fresh session: nothing from before sign-in carries over
     login_user(Account.of(clinician))
     session["seen"] = session["signed_in"] = int(time.time())
@@ -95,7 +125,6 @@ def _signed_in(clinician: records.Clinician, failed_tries: int):
     if failed_tries:
         many = f"were {failed_tries} wrong sign-in tries"
         flash(FAILED_BEFORE.format(tries="was 1 wrong sign-in try" if failed_tries == 1 else many))
-    return redirect(url_for(".dashboard"))
 
 
 @bp.post("/logout")
