@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from browsing import AXE_RULES_RUN, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, SCREENSHOTS, LiveApp
+from flask import render_template
 from werkzeug.serving import make_server
 
 from screening import create_app
@@ -63,6 +64,16 @@ def live(tmp_path_factory) -> Iterator[LiveApp]:
     @app.get("/test-only/fail")
     def fail():  # a page that breaks, to show the 500 page
         raise RuntimeError("deliberate failure")
+
+    @app.get("/test-only/bad-host")
+    def bad_host():  # the page the app sends for a malformed Host (a browser cannot send one)
+        sent = app.test_client().get("/", headers={"Host": "bad host!"})
+        assert sent.status_code == 400
+        return sent.get_data(), 400, {"Content-Type": sent.content_type}
+
+    @app.get("/test-only/link-busy")
+    def link_busy():  # the page when a link is at its hourly limit (limits are off here)
+        return render_template("sharing/link_busy.html"), 429
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -159,6 +159,8 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "withdraw": (None, goto("/withdraw")),
     "withdraw-error": (None, wrong_codes),
     "link-inactive": (None, goto("/r/no-such-link")),
+    "link-busy": (ALL_CLEAR, goto("/test-only/link-busy")),
+    "bad-host": (None, goto("/test-only/bad-host")),
     "clinician-login": (None, goto("/clinician/login")),
     "clinician-login-error": (None, wrong_password),
     "clinician-code": (None, past_password),
@@ -180,6 +182,8 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "error-500": (None, goto("/test-only/fail")),
 }
 EXPECTED_HEADING = {
+    "link-busy": "Too many results shared through this link",
+    "bad-host": "This site is not at that address",
     "start-after-expiry": "Ketamine use check",
     "question-whose-use": "Whose ketamine use are you checking?",
     "question-radios": "When did you last use ketamine?",
