@@ -193,6 +193,18 @@ def quick_exit():
     return response
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """The site's icon where browsers look for it, so no page's visit logs a 404."""
+    return current_app.send_static_file("favicon.ico")
+
+
+@bp.get("/robots.txt")
+def robots():
+    """Search engines may list the check; not the clinicians' pages or referral links."""
+    return current_app.send_static_file("robots.txt")
+
+
 @bp.get("/privacy")
 def privacy():
     """Say in plain words what is kept, where and for how long."""

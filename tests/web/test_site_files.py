@@ -1,0 +1,32 @@
+"""What browsers and search engines ask every site for: an icon, robots.txt, a description."""
+
+from __future__ import annotations
+
+import html
+import re
+
+
+def test_the_icon_is_where_browsers_look_for_it(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype in {"image/vnd.microsoft.icon", "image/x-icon"}
+    assert response.data[:4] == b"\0\0\1\0"  # an ICO file's header
+    assert b"\x89PNG" in response.data  # holding a PNG image
+    response.close()
+
+
+def test_robots_keep_search_engines_off_clinicians_pages_and_links(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    rules = [line for line in response.text.splitlines() if not line.startswith("#")]
+    assert rules == ["User-agent: *", "Allow: /", "Disallow: /clinician/", "Disallow: /r/"]
+    response.close()
+
+
+def test_the_start_page_describes_itself_in_a_search_result(client):
+    page = client.get("/").text
+    (description,) = re.findall(r'<meta name="description" content="([^"]+)">', page)
+    description = html.unescape(description)
+    assert description.startswith("A private check of your ketamine use")
+    assert "{{" not in description and len(description) <= 160
+    assert client.get("/privacy").text.count('name="description"') == 0  # the start page's own
