@@ -114,6 +114,9 @@ def shared():
     )
 
 
+NO_MATCH = "The codes do not match a shared result. Check both codes and try again."
+
+
 @bp.route("/withdraw", methods=["GET", "POST"])
 @limiter.limit(WITHDRAW, methods=["POST"])
 def withdraw():
@@ -136,8 +139,8 @@ def withdraw():
                 drafts.keep(replace(draft, share=None))
             flash("Your shared result has been deleted. Your clinician can no longer see it.")
             return redirect(url_for("check.start"))
-        return render_template("sharing/withdraw.html", form=form, failed=True), 400
-    return render_template("sharing/withdraw.html", form=form, failed=False)
+        return render_template("sharing/withdraw.html", form=form, error=NO_MATCH), 400
+    return render_template("sharing/withdraw.html", form=form)
 
 
 def _link_is_busy(link: Link) -> bool:

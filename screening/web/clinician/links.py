@@ -41,8 +41,9 @@ def links():
         flash("Your new link is ready to copy.")
         return redirect(url_for(".links"))
     found = records.links_of(store.db(), current_user.id, current_app.config["SECRET_KEY"])
-    status = 400 if form.errors else 200
-    return render_template("clinician/links.html", form=form, links=found), status
+    errors = [(messages[0], name) for name, messages in form.errors.items()]
+    page = render_template("clinician/links.html", form=form, links=found, errors=errors)
+    return page, 400 if errors else 200
 
 
 @bp.post("/links/<int(max=9223372036854775807):link_id>/<any(pause, resume, delete):action>")
