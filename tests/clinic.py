@@ -108,8 +108,17 @@ def totp_secret(email: str) -> str:
 def enrol(database, secret_key: str, clinician_id: int, email: str) -> None:
     """Set up two-factor sign-in as a finished enrolment would, with RECOVERY_CODES."""
     sealed = fernet(secret_key, twofactor_pages.PURPOSE).encrypt(totp_secret(email).encode())
-    twofactor.begin(database, clinician_id, sealed.decode(), instead_of=None)
-    assert twofactor.enrol(database, clinician_id, 0, RECOVERY_CODES, FAST_HASH)
+    assert twofactor.enrol(database, clinician_id, sealed.decode(), 0, RECOVERY_CODES, FAST_HASH)
+
+
+def setup_code(app: Flask, email: str) -> str:
+    """A new set-up code for an account not enrolled, as `clinician add` gives one."""
+    database = connection.connect(app.config["DATABASE"])
+    try:
+        found = records.clinician_by_email(database, email)
+        return twofactor.new_setup_code(database, found.id, FAST_HASH)
+    finally:
+        database.close()
 
 
 def totp_code(email: str, at: float | None = None) -> str:

@@ -16,6 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlite_utils import Database
 
 from ..core.passwords import PASSWORD_MIN
+from ..core.totp import shown_code
 from ..storage import twofactor
 from ..storage.connection import backup, connect, sqlite3
 from ..storage.records import (
@@ -68,14 +69,25 @@ def _password(generate: bool) -> tuple[str, bool]:
 def add_clinician_command(email: str, name: str, generate_password: bool) -> None:
     """Create an account. Example: flask --app screening clinician add a@b.org --name 'Dr A'"""
     password, show = _password(generate_password)
+    method = current_app.config["PASSWORD_HASH"]
     try:
         with _db() as db:
-            add_clinician(db, email, name, password, current_app.config["PASSWORD_HASH"])
+            clinician = add_clinician(db, email, name, password, method)
+            setup = twofactor.new_setup_code(db, clinician.id, method)
     except RecordError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"Account created for {email.strip().lower()}.")
+    click.echo(f"Account created for {clinician.email}.")
     if show:
         click.echo(f"Password (shown once): {password}")
+    _echo_setup_code(setup)
+
+
+def _echo_setup_code(code: str) -> None:
+    click.echo(
+        f"Set-up code for two-factor sign-in (shown once, works for {twofactor.SETUP_DAYS} "
+        f"days): {shown_code(code)}\nGive it to the clinician, apart from the password if you "
+        "can: they type it once, after the password, to set up their authenticator app."
+    )
 
 
 @clinician_commands.command("list")
@@ -134,17 +146,18 @@ def reset_password_command(email: str, generate_password: bool) -> None:
 @clinician_commands.command("reset-2fa")
 @click.argument("email")
 def reset_two_factor_command(email: str) -> None:
-    """Forget an account's two-factor set-up and recovery codes (a lost phone); ends its
-    sessions, and its next sign-in sets it up again. Example: ... clinician reset-2fa a@b.org"""
+    """Forget an account's two-factor set-up and recovery codes (a lost phone), end its sessions
+    and print a new set-up code for its next sign-in. Example: ... clinician reset-2fa a@b.org"""
     try:
         with _db() as db:
-            twofactor.reset(db, email)
+            _, setup = twofactor.reset(db, email, current_app.config["PASSWORD_HASH"])
     except RecordError as err:
         raise click.ClickException(str(err)) from None
     click.echo(
         f"Two-factor sign-in for {email} is reset and its sessions have ended. At the next "
         "sign-in, after the password, it is set up again with an authenticator app."
     )
+    _echo_setup_code(setup)
 
 
 @click.command("purge")

@@ -4,8 +4,9 @@ A code is 6 digits for a 30-second step. One step either side of now is accepted
 whose clock is a little off. Which step a code matched is returned, so the caller can refuse
 that step, and every step before it, from then on: a code works once.
 
-Recovery codes are 10 random characters from an alphabet without look-alikes (50 bits), shown
-as two groups of five; any case, spaces and dashes are ignored when one is typed.
+One-time codes (recovery codes, and the set-up code a deployer hands a clinician to enrol
+with) are 10 random characters from an alphabet without look-alikes (about 50 bits), shown as
+two groups of five; any case, spaces and dashes are ignored when one is typed.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ DIGITS = 6
 STEP_SECONDS = 30
 DRIFT_STEPS = 1  # accept the step before and after now
 RECOVERY_CODES = 10
-RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i
-RECOVERY_LENGTH = 10
-_CODE = re.compile(r"\d{6}")
+ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i
+LENGTH = 10
+_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only (\d would take any script's)
 
 
 def new_secret() -> str:
@@ -67,20 +68,21 @@ def matching_step(secret: str, code: str, at: float, after: int | None = None) -
     return found
 
 
+def new_one_time_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
 def new_recovery_codes() -> list[str]:
-    return [
-        "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
-        for _ in range(RECOVERY_CODES)
-    ]
+    return [new_one_time_code() for _ in range(RECOVERY_CODES)]
 
 
-def shown_recovery_code(code: str) -> str:
-    half = RECOVERY_LENGTH // 2
+def shown_code(code: str) -> str:
+    """A one-time code as it is shown: two groups of five."""
+    half = LENGTH // 2
     return f"{code[:half]}-{code[half:]}"
 
 
-def typed_recovery_code(text: str) -> str | None:
-    """A recovery code as stored, from what someone typed; None if it cannot be one."""
+def typed_one_time_code(text: str) -> str | None:
+    """A one-time code as stored, from what someone typed; None if it cannot be one."""
     code = re.sub(r"[\s-]", "", text or "").lower()
-    ok = len(code) == RECOVERY_LENGTH and all(c in RECOVERY_ALPHABET for c in code)
-    return code if ok else None
+    return code if len(code) == LENGTH and all(c in ALPHABET for c in code) else None

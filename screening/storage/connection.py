@@ -7,6 +7,7 @@ a respondent chooses to share them with a clinician.
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -150,6 +151,17 @@ def add_two_factor(db: Database) -> None:
         foreign_keys=[("clinician_id", "clinicians", "id")],
     )
     db["recovery_codes"].create_index(["clinician_id", "hint"])
+
+
+@migrations()
+def add_two_factor_setup_codes(db: Database) -> None:
+    """Enrolment needs a one-time set-up code from the deployer (its hash, and until when it
+    works), so a password alone never signs an account in. Sessions from before end: they were
+    signed in with the password alone."""
+    db["clinicians"].add_column("totp_setup_hash", str)
+    db["clinicians"].add_column("totp_setup_until", str)
+    for row in list(db["clinicians"].rows):
+        db["clinicians"].update(row["id"], {"session_token": secrets.token_hex(16)})
 
 
 def connect(path: str | Path) -> Database:

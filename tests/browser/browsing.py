@@ -136,15 +136,17 @@ class LiveApp:
         page.fill("#code", self.code(email))
         page.get_by_role("button", name="Continue").click()
 
-    def start_enrolling(self, page) -> None:
-        """The new account, past its password, on the page that sets up two-factor sign-in."""
-        with self.app.app_context():
-            twofactor.reset(store.db(), self.NEW_EMAIL)  # so every run sees it afresh
+    def start_enrolling(self, page) -> str:
+        """The new account, past its password, on the page that sets up two-factor sign-in;
+        returns its set-up code."""
+        with self.app.app_context():  # afresh each time, as `clinician reset-2fa` does it
+            _, setup = twofactor.reset(store.db(), self.NEW_EMAIL, "pbkdf2:sha256:1000")
         page.goto("/clinician/login")
         page.fill("#email", self.NEW_EMAIL)
         page.fill("#password", self.PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url("**/clinician/enrol")
+        return setup
 
     def band_title(self, answers: dict[str, str | list[str]], band_id: str) -> str:
         """The headline the result page gives a band, worded for these answers' mode."""

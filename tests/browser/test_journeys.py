@@ -264,15 +264,17 @@ def test_quick_exit_leaves_and_clears_the_answers(browser, live, how):
 
 
 def test_a_new_clinician_sets_up_two_factor_sign_in_without_javascript(browser, live):
-    """The key as text (as a person would type it into their app), the app's code by keyboard,
-    then the recovery codes, shown once, and the dashboard."""
+    """The key as text (as a person would type it into their app), the set-up code and the
+    app's code by keyboard, then the recovery codes, shown once, and the dashboard."""
     import pyotp
 
     context = browser.new_context(viewport=PHONE, base_url=live.url, java_script_enabled=False)
     page = context.new_page()
-    live.start_enrolling(page)
+    setup = live.start_enrolling(page)
     assert page.locator(".qr-code svg[role=img]").is_visible()
     key = page.locator(".secret-key").inner_text()
+    tab_to(page, "#setup")
+    page.keyboard.type(setup)
     tab_to(page, "#code")
     page.keyboard.type(pyotp.TOTP(key.replace(" ", "")).now())
     page.keyboard.press("Enter")

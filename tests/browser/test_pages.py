@@ -98,24 +98,26 @@ def wrong_code(page):
     page.get_by_role("button", name="Continue").click()
 
 
-def enrolling(page):
+def enrolling(page) -> str:
     from browsing import LiveApp
 
-    LiveApp.running.start_enrolling(page)
+    return LiveApp.running.start_enrolling(page)
 
 
-def wrong_enrolment_code(page):
+def wrong_enrolment_codes(page):
     enrolling(page)
+    page.fill("#setup", "zzzzz-zzzzz")
     page.fill("#code", "000000")
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
 
 
 def enrolled(page):
-    """The page of recovery codes, after the code from a freshly set-up app."""
+    """The page of recovery codes, after the set-up code and the code from a freshly set-up app."""
     import pyotp
 
-    enrolling(page)
+    setup = enrolling(page)
     key = page.locator(".secret-key").inner_text().replace(" ", "")
+    page.fill("#setup", setup)
     page.fill("#code", pyotp.TOTP(key).now())
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
 
@@ -166,7 +168,7 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "clinician-code": (None, past_password),
     "clinician-code-error": (None, wrong_code),
     "clinician-enrol": (None, enrolling),
-    "clinician-enrol-error": (None, wrong_enrolment_code),
+    "clinician-enrol-error": (None, wrong_enrolment_codes),
     "clinician-recovery-codes": (None, enrolled),
     "clinician-dashboard": (None, signed_in("/clinician/")),
     "clinician-links": (None, signed_in("/clinician/links")),

@@ -55,7 +55,8 @@ def test_add_with_a_typed_password(app, runner):
         input=f"{PASSWORD}\n{PASSWORD}\n",
     )
     assert result.exit_code == 0, result.output
-    assert "shown once" not in result.output
+    assert "Password (shown once)" not in result.output  # the typed password is not echoed
+    assert PASSWORD not in result.output
     assert sign_in(app.test_client(), "ben@example.org", PASSWORD).status_code == 302
 
 

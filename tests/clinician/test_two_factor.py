@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 
@@ -11,6 +12,7 @@ from clinic import (
     AMIRA,
     BEN,
     FAST_HASH,
+    PASSWORD,
     RECOVERY_CODES,
     add_clinician,
     clinician_rows,
@@ -22,6 +24,7 @@ from clinic import (
     password_step,
     post_form,
     query,
+    setup_code,
     sign_in,
     signed_in,
     totp_code,
@@ -29,6 +32,7 @@ from clinic import (
 )
 
 from screening.core import totp
+from screening.storage import connection, records
 from screening.web.clinician import twofactor as pages
 
 STEP = totp.STEP_SECONDS
@@ -241,21 +245,31 @@ def test_recovery_codes_are_kept_hashed(app, amira):
 # Enrolment ------------------------------------------------------------------------------------
 
 
-def enrolling(app, who=BEN):
-    """A new account, past its password, on the enrolment page; returns the client, the page
-    and the secret the page shows."""
-    add_clinician(app, who, enrolled=False)
-    client = app.test_client()
+def enrolling(app, who=BEN, client=None):
+    """A new account, past its password, on the enrolment page; returns the client, the page,
+    the secret the page shows and the account's set-up code."""
+    if client is None:
+        add_clinician(app, who, enrolled=False)
+    setup = setup_code(app, who[0])
+    client = client or app.test_client()
     response = password_step(client, who[0])
     assert response.location == "/clinician/enrol"
     page = client.get("/clinician/enrol")
-    key = re.search(r'<p class="code code--small secret-key">([A-Z2-7 ]+)</p>', page.text)
-    assert key, page.text
-    return client, page, key.group(1).replace(" ", "")
+    return client, page, shown_key(page.text), setup
+
+
+def shown_key(page: str) -> str:
+    key = re.search(r'<p class="code code--small secret-key">([A-Z2-7 ]+)</p>', page)
+    assert key, page
+    return key.group(1).replace(" ", "")
+
+
+def confirm(client, setup: str, code: str):
+    return post_form(client, "/clinician/enrol", "/clinician/enrol", setup=setup, code=code)
 
 
 def test_enrolment_shows_a_qr_code_and_the_key_as_text(app):
-    client, page, secret = enrolling(app)
+    client, page, secret, _ = enrolling(app)
     assert page.status_code == 200
     assert len(secret) == 32
     svg = re.search(r"<svg [^>]*>", page.text).group(0)
@@ -267,20 +281,32 @@ def test_enrolment_shows_a_qr_code_and_the_key_as_text(app):
     assert client.get("/clinician/enrol").text.count(totp.grouped(secret)) == 1  # same on reload
 
 
+def test_each_pending_sign_in_is_shown_its_own_secret(app):
+    """Else someone else with the password, on the page at the same time, would see the key the
+    clinician is about to confirm, and keep a working second factor."""
+    _, _, first, _ = enrolling(app)
+    _, _, second, _ = enrolling(app, client=app.test_client())
+    assert first != second
+
+
 def test_the_secret_is_kept_sealed_never_in_clear(app):
-    client, _, secret = enrolling(app)
+    client, _, secret, setup = enrolling(app)
+    cookies = " ".join(cookie.value for cookie in client._cookies.values())
+    assert secret not in cookies  # sealed in the session until confirmed
+    (row,) = [row for row in clinician_rows(app) if row["email"] == BEN[0]]
+    assert row["totp_secret"] is None  # nothing in the database before it is confirmed
+    assert setup not in (row["totp_setup_hash"] or "") and row["totp_setup_hash"]
+    confirm(client, setup, pyotp.TOTP(secret).now())
     (row,) = [row for row in clinician_rows(app) if row["email"] == BEN[0]]
     assert row["totp_secret"] and secret not in row["totp_secret"]
-    cookies = " ".join(cookie.value for cookie in client._cookies.values())
-    assert secret not in cookies
     with app.app_context():
         assert pages._opened(row["totp_secret"]) == secret
 
 
 def test_confirming_enrolment_shows_ten_recovery_codes_once_and_signs_in(app):
-    client, _, secret = enrolling(app)
+    client, _, secret, setup = enrolling(app)
     code = pyotp.TOTP(secret).now()
-    response = post_form(client, "/clinician/enrol", "/clinician/enrol", code=code)
+    response = confirm(client, setup, code)
     assert response.status_code == 200
     shown = re.findall(
         r'<li class="code code--small">([a-z2-9]{5}-[a-z2-9]{5})</li>', response.text
@@ -289,7 +315,7 @@ def test_confirming_enrolment_shows_ten_recovery_codes_once_and_signs_in(app):
     assert client.get("/clinician/").status_code == 200
     assert actions(app) == ["enrol_two_factor", "login"]
     (row,) = [row for row in clinician_rows(app) if row["email"] == BEN[0]]
-    assert row["totp_enrolled"]
+    assert row["totp_enrolled"] and row["totp_setup_hash"] is None  # the set-up code is spent
     stored = " ".join(r["code_hash"] for r in query(app, "SELECT code_hash FROM recovery_codes"))
     assert not any(code.replace("-", "") in stored for code in shown)
     # from now on a sign-in asks for the code, and the enrolment's code is spent
@@ -301,15 +327,48 @@ def test_confirming_enrolment_shows_ten_recovery_codes_once_and_signs_in(app):
     assert code_step(again, shown[0]).location == "/clinician/"
 
 
-def test_a_wrong_enrolment_code_keeps_the_same_key(app):
-    client, _, secret = enrolling(app)
-    response = post_form(client, "/clinician/enrol", "/clinician/enrol", code="000000")
+@pytest.mark.parametrize(
+    ("wrong_setup", "wrong_code", "messages"),
+    [
+        (True, False, [pages.WRONG_SETUP]),
+        (False, True, [pages.WRONG_CODE]),
+        (True, True, [pages.WRONG_SETUP, pages.WRONG_CODE]),
+    ],
+)
+def test_enrolment_needs_both_the_set_up_code_and_the_apps_code(
+    app, wrong_setup, wrong_code, messages
+):
+    client, _, secret, setup = enrolling(app)
+    response = confirm(
+        client,
+        "zzzzz-zzzzz" if wrong_setup else setup,
+        "000000" if wrong_code else pyotp.TOTP(secret).now(),
+    )
     assert response.status_code == 401
-    assert pages.WRONG_CODE in error_summary(response.text)
-    assert totp.grouped(secret) in response.text
+    summary = html.unescape(error_summary(response.text))
+    assert [m for m in (pages.WRONG_SETUP, pages.WRONG_CODE) if m in summary] == messages
+    assert totp.grouped(secret) in response.text  # the same key, to try again
+    kept = f'value="{setup}"' in response.text
+    assert kept is (not wrong_setup)  # a right set-up code stays typed in
     (row,) = [row for row in clinician_rows(app) if row["email"] == BEN[0]]
     assert row["totp_enrolled"] is None
     assert client.get("/clinician/").location.startswith("/clinician/login")
+
+
+def test_an_expired_set_up_code_is_refused(app):
+    client, _, secret, setup = enrolling(app)
+    execute(app, "UPDATE clinicians SET totp_setup_until = '2000-01-01T00:00:00+00:00'")
+    assert confirm(client, setup, pyotp.TOTP(secret).now()).status_code == 401
+
+
+def test_wrong_enrolment_tries_count_against_the_account(app):
+    client, _, secret, setup = enrolling(app)
+    for n in range(5):
+        other = app.test_client()
+        other.environ_base["REMOTE_ADDR"] = f"10.8.0.{n}"
+        password_step(other, BEN[0])
+        assert confirm(other, "zzzzz-zzzzz", "000000").status_code == 401
+    assert confirm(client, setup, pyotp.TOTP(secret).now()).status_code == 429
 
 
 def test_an_enrolled_account_cannot_enrol_again_from_the_password_alone(app, amira):
@@ -350,6 +409,34 @@ def test_reset_2fa_ends_sessions_and_the_next_sign_in_enrols_again(app, amira, r
     assert password_step(client).location == "/clinician/enrol"
     page = client.get("/clinician/enrol").text
     assert totp.grouped(totp_secret(AMIRA[0])) not in page  # a new secret, not the old one
+    # the command printed the set-up code to enrol with, once
+    setup = re.search(r"works for 7 days\): ([a-z2-9]{5}-[a-z2-9]{5})", result.output).group(1)
+    secret = shown_key(page)
+    assert confirm(client, setup, pyotp.TOTP(secret).now()).status_code == 200
+
+
+def test_clinician_add_prints_a_set_up_code_that_enrols(app, runner):
+    result = runner.invoke(
+        args=["clinician", "add", BEN[0], "--name", BEN[1]], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert result.exit_code == 0, result.output
+    setup = re.search(r"works for 7 days\): ([a-z2-9]{5}-[a-z2-9]{5})", result.output).group(1)
+    client = app.test_client()
+    password_step(client, BEN[0])
+    secret = shown_key(client.get("/clinician/enrol").text)
+    assert confirm(client, setup, pyotp.TOTP(secret).now()).status_code == 200
+    assert client.get("/clinician/").status_code == 200
+
+
+def test_sessions_from_before_two_factor_end_with_the_upgrade(tmp_path):
+    """Sessions signed in with the password alone, before the migration, are no longer valid."""
+    db = connection.connect(tmp_path / "old.sqlite3")
+    connection.migrations.apply(db, stop_before="add_two_factor_setup_codes")
+    old = records.add_clinician(db, AMIRA[0], AMIRA[1], PASSWORD, FAST_HASH)
+    connection.migrations.apply(db)
+    assert records.clinician_by_session(db, old.session_id) is None
+    assert records.clinician_by_email(db, AMIRA[0]).session_token != old.session_token
+    db.close()
 
 
 def test_reset_2fa_of_an_unknown_account(app, runner):
@@ -366,3 +453,12 @@ def test_the_code_page_needs_its_form_token(app, amira):
     assert response.status_code == 303 and response.location == "/clinician/code"
     assert "your last choice was not saved" in client.get("/clinician/code").text
     assert client.get("/clinician/").location.startswith("/clinician/login")
+
+
+@pytest.mark.parametrize("typed", ["١٢٣٤٥٦", "\uff11\uff12\uff13\uff14\uff15\uff16", "12345\x00"])
+def test_digits_of_other_scripts_are_a_wrong_code_not_a_server_error(app, amira, typed):
+    client = app.test_client()
+    password_step(client)
+    assert code_step(client, typed).status_code == 401
+    client, _, _, setup = enrolling(app)
+    assert confirm(client, setup, typed).status_code == 401

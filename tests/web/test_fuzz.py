@@ -28,11 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, quote_from_bytes
 
+import pyotp
 import pytest
 from clinic import (
     ALPHABET,
     AMIRA,
     BEN,
+    FAST_HASH,
     PASSWORD,
     RECOVERY_CODES,
     REFERENCE,
@@ -61,6 +63,7 @@ from werkzeug.routing import Rule
 
 from screening.core.flow import parse_answers
 from screening.core.shares import format_code, from_result, token_digest
+from screening.core.totp import shown_code
 from screening.storage import connection, records, twofactor
 from screening.storage import shares as share_records
 from screening.web import drafts
@@ -72,6 +75,7 @@ OPTION_IDS = tuple(
     sorted({o.id for q in bank().questions for m in bank().modes for o in q.options_for(m)})
 )
 TEXT_FIELDS = ("name", "reference", "secret", "label", "contact", "email", "password", "code")
+TEXT_FIELDS += ("setup",)
 FIELD_NAMES = (*QUESTION_IDS, "csrf_token", *TEXT_FIELDS, "this_browser", "change", "submit")
 LENGTHS = (20, 21, 40, 41, 100, 101, 200, 201, 1000, 4096)  # around each field's limit
 HUGE = (60_000, 65_536, 70_000)  # one value this long in some requests: the body limit is 64 KiB
@@ -274,15 +278,21 @@ def _between_password_and_code(
     app = world.app
     email = NEWCOMER[0] if enrolling else AMIRA[0]
     execute(app, "DELETE FROM sign_in_failures")  # wrong codes must not make the account wait
+    codes = [*RECOVERY_CODES[:2], RECOVERY_CODES[2].upper(), "000000", "١٢٣٤٥٦"]
     if enrolling:
         database = connection.connect(app.config["DATABASE"])
-        twofactor.reset(database, email)
+        _, setup = twofactor.reset(database, email, FAST_HASH)
         database.close()
+        codes += [setup, shown_code(setup)]
     client = app.test_client()
     assert password_step(client, email).status_code == 302
     page = client.get("/clinician/enrol" if enrolling else "/clinician/code").text
     forget_last_code(app, email)
-    codes = [totp_code(email), *RECOVERY_CODES[:2], RECOVERY_CODES[2].upper(), "000000"]
+    if enrolling:
+        key = re.search(r"secret-key\">([A-Z2-7 ]+)<", page)[1].replace(" ", "")
+        codes.append(pyotp.TOTP(key).now())
+    else:
+        codes.append(totp_code(email))
     return client, Known(csrf_token(page), [*strings, *codes])
 
 

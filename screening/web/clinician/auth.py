@@ -73,24 +73,25 @@ def login():
     status = 200
     if form.validate_on_submit():
         email, db = form.email.data, store.db()
-        error = wait_message(email)
+        error = counted_try(email)
         if error:  # this account's tries are throttled, from whatever address
             status = 429
         else:
             method = current_app.config["PASSWORD_HASH"]
             clinician = records.check_login(db, email, form.password.data, method)
             if clinician is not None:
-                return pend(clinician)  # the throttle is cleared after the second factor
-            throttle.failed(db, email)
+                throttle.forgive(db, email)  # the count is cleared after the second factor
+                return pend(clinician)
             error, status = WRONG, 401
     elif form.is_submitted():
         error, status = WRONG, 401
     return render_template("clinician/login.html", form=form, error=error), status
 
 
-def wait_message(email: str) -> str | None:
-    """What to say when this account's tries must wait (None: they need not)."""
-    left = throttle.wait_left(store.db(), email)
+def counted_try(email: str) -> str | None:
+    """Count a try for this account before it is checked; or, when the account's tries must
+    wait, what to say (the try is then not to be checked)."""
+    left = throttle.attempt(store.db(), email)
     if left is None:
         return None
     minutes = max(1, math.ceil(left.total_seconds() / 60))

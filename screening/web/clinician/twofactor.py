@@ -1,10 +1,12 @@
 """The second step of signing in: a code from an authenticator app, or a recovery code.
 
 After the right password the session holds only a pending sign-in (which account, and when),
-for auth.PENDING_SECONDS; the account is signed in when the code is right too. An account that has
-not set up two-factor sign-in (a new one, or after `clinician reset-2fa`) does so first: a QR
-code drawn on the server as SVG, the key as text, then a code to confirm, then ten recovery
-codes shown once. Wrong codes count against the account's throttle as wrong passwords do.
+for auth.PENDING_SECONDS; the account is signed in when the code is right too. An account that
+has not set up two-factor sign-in (a new one, or after `clinician reset-2fa`) does so first,
+with the one-time set-up code the deployer gave it (so a password alone never signs in): a QR
+code drawn on the server as SVG and the key as text, made for this pending sign-in only and
+kept sealed in its session; then the set-up code and a code from the app; then ten recovery
+codes, shown once. Every try is counted against the account's throttle before it is checked.
 """
 
 from __future__ import annotations
@@ -21,25 +23,33 @@ from wtforms.validators import Length
 
 from ...core import totp
 from ...core.sealing import InvalidToken, fernet
-from ...storage import records, throttle, twofactor
+from ...storage import records, twofactor
 from .. import store
 from ..content import content
 from ..limits import LOGIN, limiter
 from . import audit, bp
-from .auth import pending, start_session, wait_message
+from .auth import counted_try, pending, start_session
 
 PURPOSE = "screening totp"
 WRONG_CODE = "The code is wrong or was used already. Type the newest code your app shows."
 NO_CODE = "Type the 6-digit code from your authenticator app."
+WRONG_SETUP = (
+    "The set-up code is wrong, or more than 7 days old. Check it, or ask the service that runs "
+    "this site for a new one."
+)
 EXPIRED = "Signing in took more than 5 minutes. Sign in again."
 UNREADABLE = (
-    "Two-factor sign-in for your account can no longer be read, because this site has a new secret "
-    "key. Ask the service that runs this site to reset it, then set it up again."
+    "Two-factor sign-in for your account can no longer be read, because this site has a new "
+    "secret key. Ask the service that runs this site to reset it, then set it up again."
 )
 
 
 class CodeForm(FlaskForm):
     code = StringField("Security code", validators=[Length(max=40)])
+
+
+class EnrolForm(CodeForm):
+    setup = StringField("Set-up code", validators=[Length(max=40)])
 
 
 def _start_again():
@@ -63,6 +73,10 @@ def _opened(sealed: str | None) -> str | None:
         return None
 
 
+def _method() -> str:
+    return current_app.config["PASSWORD_HASH"]
+
+
 @bp.route("/code", methods=["GET", "POST"])
 @limiter.limit(LOGIN, methods=["POST"])
 def code():
@@ -83,28 +97,27 @@ def code():
 
 
 def _second_factor(clinician: records.Clinician, typed: str) -> tuple[str | None, int]:
-    """Check a typed code (an app's, or a recovery code) and sign in if it is right; else the
-    error to show and its status. A wrong one counts against the account's throttle."""
-    db = store.db()
-    waiting = wait_message(clinician.email)
+    """Check a typed code (an app's, or a recovery code), counted first, and sign in if it is
+    right; else the error to show and its status."""
+    waiting = counted_try(clinician.email)
     if waiting:
         return waiting, 429
+    db = store.db()
     held = twofactor.second_factor(db, clinician.id)
     secret = _opened(held.sealed_secret)
-    code, recovery = totp.typed_code(typed), totp.typed_recovery_code(typed)
+    code, recovery = totp.typed_code(typed), totp.typed_one_time_code(typed)
     if code and secret:
         step = totp.matching_step(secret, code, time.time(), held.last_step)
         if step is not None and twofactor.use_step(db, clinician.id, step):
             start_session(clinician)
             return None, 200
     elif recovery:
-        left = twofactor.use_recovery_code(db, clinician.id, recovery)
+        left = twofactor.use_recovery_code(db, clinician.id, recovery, _method())
         if left is not None:
             start_session(clinician)
             audit(clinician.id, "recovery_code")
             flash(_recovery_used(left))
             return None, 200
-    throttle.failed(db, clinician.email)
     if secret is None and not recovery:
         return UNREADABLE, 401
     return (WRONG_CODE if typed.strip() else NO_CODE), 401
@@ -123,55 +136,74 @@ def _recovery_used(left: int) -> str:
 @bp.route("/enrol", methods=["GET", "POST"])
 @limiter.limit(LOGIN, methods=["POST"])
 def enrol():
-    """Set up two-factor sign-in: scan or type the key, confirm with a code, save the recovery
-    codes (shown on this one page, once)."""
+    """Set up two-factor sign-in: scan or type the key, type the set-up code and a code from
+    the app, save the recovery codes (shown on this one page, once)."""
     clinician = pending()
     if clinician is None:
         return _start_again()
     if clinician.totp_enrolled:
         return redirect(url_for(".code"))
-    secret = _enrolling_secret(clinician)
-    form, error, status = CodeForm(), None, 200
+    secret = _enrolling_secret()
+    form, errors, status = EnrolForm(), [], 200
     if form.validate_on_submit():
-        db, code = store.db(), totp.typed_code(form.code.data or "")
-        error = wait_message(clinician.email)
-        step = None if error or not code else totp.matching_step(secret, code, time.time())
-        if error:
-            status = 429
-        elif step is not None:
-            codes = totp.new_recovery_codes()
-            method = current_app.config["PASSWORD_HASH"]
-            if twofactor.enrol(db, clinician.id, step, codes, method):
-                audit(clinician.id, "enrol_two_factor")
-                start_session(clinician)
-                shown = [totp.shown_recovery_code(c) for c in codes]
-                return render_template("clinician/recovery_codes.html", codes=shown)
-            return redirect(url_for(".code"))  # enrolled from another tab: sign in with a code
+        waiting = counted_try(clinician.email)
+        if waiting:
+            errors, status = [(waiting, "setup")], 429
         else:
-            throttle.failed(db, clinician.email)
-            error = WRONG_CODE if code else NO_CODE
+            errors, step = _check_enrolment(clinician, secret, form)
+            if not errors:
+                return _enrolled(clinician, secret, step)
             status = 401
     elif form.is_submitted():
-        error, status = WRONG_CODE, 401
+        errors, status = [(WRONG_SETUP, "setup")], 401
+    wrong = {field: message for message, field in errors}
     page = render_template(
         "clinician/enrol.html",
-        error=error,
+        form=form,
+        errors=errors,
+        wrong=wrong,
         key=totp.grouped(secret),
         qr=_qr(totp.setup_uri(secret, clinician.email, _issuer())),
     )
     return page, status
 
 
-def _enrolling_secret(clinician: records.Clinician) -> str:
-    """The secret this enrolment shows: made on the first visit and kept (sealed) until it is
-    confirmed, so a reload shows the same QR code. One that no longer opens is replaced."""
-    db, sealer = store.db(), _sealer()
-    held = twofactor.second_factor(db, clinician.id).sealed_secret
-    secret = _opened(held)
-    if secret:
-        return secret
-    sealed = sealer.encrypt(totp.new_secret().encode()).decode()
-    return _opened(twofactor.begin(db, clinician.id, sealed, instead_of=held))
+def _check_enrolment(
+    clinician: records.Clinician, secret: str, form: EnrolForm
+) -> tuple[list[tuple[str, str]], int | None]:
+    """What is wrong with an enrolment's two codes (as (message, field) pairs), and the step
+    of the app's code when it is right."""
+    setup = totp.typed_one_time_code(form.setup.data or "")
+    code = totp.typed_code(form.code.data or "")
+    errors = []
+    if not twofactor.setup_code_ok(store.db(), clinician.id, setup, _method()):
+        errors.append((WRONG_SETUP, "setup"))
+    step = totp.matching_step(secret, code, time.time()) if code else None
+    if step is None:
+        errors.append((WRONG_CODE if code else NO_CODE, "code"))
+    return errors, step
+
+
+def _enrolled(clinician: records.Clinician, secret: str, step: int):
+    codes = totp.new_recovery_codes()
+    sealed = _sealer().encrypt(secret.encode()).decode()
+    if not twofactor.enrol(store.db(), clinician.id, sealed, step, codes, _method()):
+        return redirect(url_for(".code"))  # enrolled from another tab: sign in with a code
+    audit(clinician.id, "enrol_two_factor")
+    start_session(clinician)  # (the session's enrolment secret goes with the rest)
+    shown = [totp.shown_code(c) for c in codes]
+    return render_template("clinician/recovery_codes.html", codes=shown)
+
+
+def _enrolling_secret() -> str:
+    """The secret this pending sign-in is shown: made on its first visit, and kept sealed in its
+    own session (not the database, where another sign-in with the password could read it), so
+    a reload shows the same QR code."""
+    secret = _opened(session.get("enrolling"))
+    if secret is None:
+        secret = totp.new_secret()
+        session["enrolling"] = _sealer().encrypt(secret.encode()).decode()
+    return secret
 
 
 def _issuer() -> str:
