@@ -156,12 +156,22 @@ def add_two_factor(db: Database) -> None:
 @migrations()
 def add_two_factor_setup_codes(db: Database) -> None:
     """Enrolment needs a one-time set-up code from the deployer (its hash, and until when it
-    works), so a password alone never signs an account in. Sessions from before end: they were
-    signed in with the password alone."""
+    works), so a password alone never signs an account in. What came before is not trusted:
+    sessions signed in with the password alone end, and any enrolment made without a set-up
+    code is forgotten (`clinician reset-2fa` gives each account its code)."""
     db["clinicians"].add_column("totp_setup_hash", str)
     db["clinicians"].add_column("totp_setup_until", str)
     for row in list(db["clinicians"].rows):
-        db["clinicians"].update(row["id"], {"session_token": secrets.token_hex(16)})
+        db["clinicians"].update(
+            row["id"],
+            {
+                "session_token": secrets.token_hex(16),
+                "totp_secret": None,
+                "totp_enrolled": None,
+                "totp_last_step": None,
+            },
+        )
+    db.execute("DELETE FROM recovery_codes")
 
 
 def connect(path: str | Path) -> Database:

@@ -428,14 +428,24 @@ def test_clinician_add_prints_a_set_up_code_that_enrols(app, runner):
     assert client.get("/clinician/").status_code == 200
 
 
-def test_sessions_from_before_two_factor_end_with_the_upgrade(tmp_path):
-    """Sessions signed in with the password alone, before the migration, are no longer valid."""
+def test_the_upgrade_ends_older_sessions_and_enrolments(tmp_path):
+    """Sessions signed in with the password alone, and enrolments made without a set-up code,
+    from before set-up codes, are not trusted after the upgrade."""
     db = connection.connect(tmp_path / "old.sqlite3")
     connection.migrations.apply(db, stop_before="add_two_factor_setup_codes")
     old = records.add_clinician(db, AMIRA[0], AMIRA[1], PASSWORD, FAST_HASH)
+    db.execute(
+        "UPDATE clinicians SET totp_secret = 'sealed', totp_enrolled = '2026-12-01', "
+        "totp_last_step = 5"
+    )
+    db.execute("INSERT INTO recovery_codes (clinician_id, hint, code_hash) VALUES (1, 'ab', 'x')")
     connection.migrations.apply(db)
     assert records.clinician_by_session(db, old.session_id) is None
-    assert records.clinician_by_email(db, AMIRA[0]).session_token != old.session_token
+    now = records.clinician_by_email(db, AMIRA[0])
+    assert now.session_token != old.session_token and now.totp_enrolled is None
+    row = db.execute("SELECT totp_secret, totp_last_step FROM clinicians").fetchone()
+    assert tuple(row) == (None, None)
+    assert db.execute("SELECT count(*) FROM recovery_codes").fetchone()[0] == 0
     db.close()
 
 
