@@ -117,6 +117,20 @@ def shared():
 NO_MATCH = "The codes do not match a shared result. Check both codes and try again."
 
 
+@bp.get("/shared/delete")
+def confirm_delete():
+    """Ask before deleting the result this browser shared; the answer posts to withdraw."""
+    draft = _draft()
+    if not draft or not draft.share:
+        return redirect(url_for(".withdraw"))
+    found = referral(draft)
+    return render_template(
+        "sharing/delete_shared.html",
+        reference=draft.share,
+        clinician=found[1] if found else None,
+    )
+
+
 @bp.route("/withdraw", methods=["GET", "POST"])
 @limiter.limit(WITHDRAW, methods=["POST"])
 def withdraw():

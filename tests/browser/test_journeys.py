@@ -211,7 +211,9 @@ def test_referral_share_and_withdraw_without_javascript(browser, live):
     page.get_by_role("button", name="Share with Dr Amira Shah").click()
     reference = page.locator(".code").first.inner_text()
     assert re.fullmatch(r"[2-9A-Z]{3}-[2-9A-Z]{3}", reference)
-    page.get_by_role("button", name="Delete my shared result now").click()
+    page.get_by_role("link", name="Delete my shared result now").click()
+    expect(page.locator("h1")).to_have_text("Delete your shared result?")  # it asks first
+    page.get_by_role("button", name="Yes, delete my shared result").click()
     expect(page.locator("body")).to_contain_text("Your shared result has been deleted")
     assert all(live.link.token not in url for url in requests[1:])
     context.close()

@@ -71,11 +71,14 @@ def wrong_current_password(page) -> None:
 
 
 def signed_in(path: str, then: Callable | None = None) -> Callable:
+    """Sign in, then open `path`, with {share} and {link} filled in from the live clinic."""
+
     def run(page):
         from browsing import LiveApp
 
-        LiveApp.running.sign_in(page)
-        page.goto(path)
+        live = LiveApp.running
+        live.sign_in(page)
+        page.goto(path.format(share=live.share.reference, link=live.link.id))
         if then:
             then(page)
 
@@ -174,6 +177,8 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "clinician-links": (None, signed_in("/clinician/links")),
     "clinician-links-error": (None, signed_in("/clinician/links", empty_link_form)),
     "clinician-result": (None, signed_in("/clinician/results/{share}")),
+    "clinician-delete-link": (None, signed_in("/clinician/links/{link}/delete")),
+    "clinician-delete-result": (None, signed_in("/clinician/results/{share}/delete")),
     "clinician-password": (None, signed_in("/clinician/password")),
     "clinician-password-error": (None, signed_in("/clinician/password", wrong_current_password)),
     "error-400-tampered": (SELF, tampered),
@@ -184,6 +189,8 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "error-500": (None, goto("/test-only/fail")),
 }
 EXPECTED_HEADING = {
+    "clinician-delete-link": "Delete the link “Tuesday clinic”?",
+    "delete-shared": "Delete your shared result?",
     "link-busy": "Too many results shared through this link",
     "bad-host": "This site is not at that address",
     "start-after-expiry": "Ketamine use check",
@@ -246,8 +253,6 @@ def open_page(browser, live, name: str, size: dict):
         ),
     )
     page.csp_errors = []
-    if name == "clinician-result":
-        reach = signed_in(f"/clinician/results/{live.share.reference}")
     reach(page)
     page.wait_for_load_state()
     return context, page
@@ -259,6 +264,10 @@ SHARING_PAGES: dict[str, Callable] = {
     "shared": lambda live: (
         (ALL_CLEAR, {"link": live.link.id, "share": live.share.code, "secret": live.secret}),
         goto("/shared"),
+    ),
+    "delete-shared": lambda live: (
+        (ALL_CLEAR, {"link": live.link.id, "share": live.share.code}),
+        goto("/shared/delete"),
     ),
     "replace-check": lambda live: (ALL_CLEAR, goto(f"/r/{live.link.token}")),  # another check
     # An old copy of the cookie of the check that made the live share, sent again.

@@ -335,7 +335,7 @@ def test_a_withdrawn_share_cannot_be_made_again_from_an_old_cookie(app, link_url
     client, _ = finish_through(app, link_url)
     before_share = client.get_cookie(drafts.COOKIE).value
     share(client)
-    assert post_form(client, "/shared", "/withdraw", this_browser="1").status_code == 302
+    assert post_form(client, "/shared/delete", "/withdraw", this_browser="1").status_code == 302
     assert shares(app) == []
     assert share(_replaying(client, before_share)).status_code == 409
     assert shares(app) == []
@@ -483,7 +483,7 @@ def test_withdrawing_with_a_wrong_code_deletes_nothing(app, link_url, wrong):
 def test_delete_my_shared_result_now_in_the_same_browser(app, link_url):
     client, _ = shared_through(app, link_url)
     _, other = shared_through(app, link_url)
-    response = post_form(client, "/shared", "/withdraw", this_browser="1")
+    response = post_form(client, "/shared/delete", "/withdraw", this_browser="1")
     assert response.status_code == 302
     assert [r["code"] for r in shares(app)] == [other["code"]]
     page = client.get("/").text

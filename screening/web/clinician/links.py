@@ -46,6 +46,14 @@ def links():
     return page, 400 if errors else 200
 
 
+@bp.get("/links/<int(max=9223372036854775807):link_id>/delete")
+@login_required
+def confirm_delete_link(link_id: int):
+    """Ask before deleting a link, naming it; the answer posts to change_link."""
+    link = records.link_of(store.db(), current_user.id, link_id) or abort(404)
+    return render_template("clinician/delete_link.html", link=link)
+
+
 @bp.post("/links/<int(max=9223372036854775807):link_id>/<any(pause, resume, delete):action>")
 @login_required
 def change_link(link_id: int, action: str):

@@ -90,6 +90,13 @@ def result(reference: str):
     )
 
 
+@bp.get("/results/<reference>/delete")
+@login_required
+def confirm_delete(reference: str):
+    """Ask before deleting a shared result, naming it."""
+    return render_template("clinician/delete_result.html", share=_share_or_404(reference))
+
+
 @bp.post("/results/<reference>/delete")
 @login_required
 def delete(reference: str):
