@@ -238,9 +238,10 @@ EXPECTED_HEADING = {
 }
 
 
-def open_page(browser, live, name: str, size: dict):
+def open_page(browser, live, name: str, size: dict, **options):
+    """A new context (with these options, e.g. forced_colors) showing the page state `name`."""
     answers, reach = PAGES.get(name) or SHARING_PAGES[name](live)
-    context = browser.new_context(viewport=size, base_url=live.url)
+    context = browser.new_context(viewport=size, base_url=live.url, **options)
     if isinstance(answers, tuple):  # answers and draft context
         context.add_cookies([live.draft_cookie(answers[0], **answers[1])])
     elif answers is not None:
