@@ -144,3 +144,25 @@ def test_radios_and_checkboxes_are_drawn_with_a_clear_black_edge(browser, live):
                 assert "tick.svg" in ticked[3]
         finally:
             context.close()
+
+
+# WCAG 1.4.12's text-spacing overrides, as the bookmarklet testers use.
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: .12em !important;
+  word-spacing: .16em !important; } p { margin-bottom: 2em !important; }"""
+BROKEN = """() => [...document.querySelectorAll('.code, a[href^="tel:"], a[href^="sms:"]')]
+  .filter(el => el.getClientRects().length > 1).map(el => el.outerHTML.slice(0, 80))"""
+
+
+@pytest.mark.parametrize(
+    "name", ["shared", "delete-shared", "clinician-links", "result-many-signs-urgent", "start"]
+)
+def test_text_spacing_at_320px_neither_widens_the_page_nor_breaks_numbers(browser, live, name):
+    size = {"width": 320, "height": 640}
+    context, page = open_page(browser, live, name, size, bypass_csp=True)  # to add the style
+    try:
+        page.add_style_tag(content=TEXT_SPACING)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"scrolls sideways by {overflow}px"
+        assert page.evaluate(BROKEN) == []
+    finally:
+        context.close()
