@@ -175,6 +175,15 @@ def result(draft: drafts.Draft):
     )
 
 
+@bp.post("/still-here")
+@with_draft()
+def still_here(draft: drafts.Draft):
+    """The person chose to keep going when warned that their answers would soon be cleared:
+    write the cookie afresh, and say how long it now lasts (idle.js)."""
+    drafts.keep(draft)
+    return {"seconds": current_app.config["DRAFT_MINUTES"] * 60}
+
+
 @bp.post("/clear")
 def clear():
     """Forget the answers in this browser and go back to the start."""
@@ -214,7 +223,10 @@ def privacy():
 def render(template: str, draft: drafts.Draft, **context) -> str:
     """Render a page of the check in the wording of the draft's mode: own use or another's."""
     wording = content().wording(draft.mode)
-    return render_template(template, t=wording, paragraphs=wording.paragraphs, **context)
+    idle = drafts.seconds_left()  # for the warning before the answers are cleared (idle.js)
+    return render_template(
+        template, t=wording, paragraphs=wording.paragraphs, idle_seconds=idle, **context
+    )
 
 
 def _question_url(question: Question, changing: bool = False) -> str:

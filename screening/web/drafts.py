@@ -116,6 +116,18 @@ def load() -> Draft | None:
     return draft
 
 
+def seconds_left() -> int:
+    """How long the answers will last without another request, once this response is sent: the
+    whole idle time when it writes the cookie afresh, else what is left of the cookie's."""
+    if g.get("draft") is None:
+        return 0
+    idle = current_app.config["DRAFT_MINUTES"] * 60
+    age = time.time() - g.draft_issued if "draft_issued" in g else 0
+    if g.get("draft_changed") or age >= REFRESH_SECONDS:
+        return idle
+    return max(0, int(idle - age))
+
+
 def _link(value: object) -> int | None:
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value

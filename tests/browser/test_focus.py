@@ -18,6 +18,7 @@ SIZES = {"phone": {"width": 360, "height": 740}, "zoom-400": {"width": 320, "hei
 COVERED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body || el.closest('.exit-this-page')) return null;
+  if (el.closest('dialog[open]')) return null;  // a modal dialog is drawn above everything
   const bar = document.querySelector('.exit-this-page').getBoundingClientRect();
   const box = el.getBoundingClientRect();
   const under = box.top < bar.bottom && box.bottom > bar.top

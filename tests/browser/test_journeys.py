@@ -288,3 +288,33 @@ def test_a_new_clinician_sets_up_two_factor_sign_in_without_javascript(browser, 
     page.wait_for_url("**/clinician/")
     expect(page.locator("h1")).to_have_text("Results shared with you")
     context.close()
+
+
+def test_the_idle_warning_comes_two_minutes_before_and_lets_the_person_keep_going(browser, live):
+    """WCAG 2.2.1: answers are cleared after 30 idle minutes; at 28 a dialog asks, Keep going
+    (or Escape) keeps them for another 30, and at 30 without an answer the page leaves."""
+    context = browser.new_context(viewport=PHONE, base_url=live.url)
+    context.add_cookies([live.draft_cookie({"respondent": "self"})])
+    page = context.new_page()
+    page.clock.install()
+    page.goto("/questions/last_use")
+    dialog = page.locator("#idle-warning")
+    page.clock.run_for("27:50")
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("00:20")  # 28:10
+    expect(dialog).to_be_visible()
+    expect(page.locator("[data-idle-keep]")).to_be_focused()  # the modal took focus
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("27:50")  # the clock started again when the answers were kept
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("00:20")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")  # closing it keeps the answers too
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("28:10")
+    expect(dialog).to_be_visible()
+    assert page.get_by_role("link", name="Clear my answers and leave").is_visible()  # a way out
+    page.clock.run_for("02:00")  # nobody answered: the page leaves
+    page.wait_for_url(f"{live.url}/")
+    context.close()

@@ -125,6 +125,14 @@ def enrolled(page):
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
 
 
+def idle_warning(page):
+    """The dialog 2 minutes before idle answers are cleared (the page's clock run on)."""
+    page.clock.install()
+    page.goto("/questions/last_use")
+    page.clock.run_for("28:10")
+    assert page.locator("#idle-warning").is_visible()
+
+
 def wrong_password(page):
     page.goto("/clinician/login")
     page.fill("#email", "dr.shah@example.org")
@@ -151,6 +159,7 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "question-radios": (SELF, goto("/questions/last_use")),
     "question-checkboxes": (BEFORE_MIXING, goto("/questions/mixing")),
     "question-error": (SELF, submit_empty("/questions/last_use")),
+    "question-idle-warning": (SELF, idle_warning),
     "question-checkboxes-error": (BEFORE_MIXING, both_none_and_alcohol),
     "proxy-question-relationship": ({"respondent": "other"}, goto("/questions/relationship")),
     "proxy-question-radios": (PROXY_START, goto("/questions/last_use")),

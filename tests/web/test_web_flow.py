@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 from helpers import csrf_token
@@ -136,7 +137,7 @@ def test_question_page_markup(respondent, client):
         assert radio["attrs"]["name"] == "last_use"
         assert doc.all("label", **{"for": radio["attrs"]["id"]})
     assert doc.checked() == set()
-    assert "Continue" in doc.one("button")["text"]
+    assert "Continue" in doc.one("button", type="submit")["text"]
     assert "Question 2 of about 24" in text(page.text)
     assert "novalidate" in doc.one("form")["attrs"]
 
@@ -284,3 +285,47 @@ def test_privacy_page(client):
     words = text(page.text)
     assert "Privacy: what we keep" in words
     assert "Your answers are not stored on our server" in words
+
+
+# The warning before idle answers are cleared (WCAG 2.2.1) ------------------------------------
+
+
+def test_each_question_says_how_long_answers_are_kept_and_when_the_warning_comes(
+    respondent, client, app
+):
+    respondent.start()
+    page = client.get("/questions/respondent").text
+    minutes = app.config["DRAFT_MINUTES"]
+    assert f"your answers are cleared if this page is left for {minutes} minutes" in page
+    idle = int(re.search(r'data-idle-seconds="(\d+)"', page).group(1))
+    assert minutes * 60 - 5 <= idle <= minutes * 60  # just written: the whole idle time
+    assert 'id="idle-warning"' in page and "/static/idle.js" in page
+    assert 'data-idle-keep-url="/still-here"' in page and 'data-idle-end-url="/"' in page
+
+
+def test_the_start_page_with_no_answers_has_no_idle_warning(client):
+    page = client.get("/").text
+    assert "data-idle-seconds" not in page and "idle.js" not in page
+
+
+def test_keep_going_writes_the_answers_afresh(respondent, client, app):
+    respondent.start()
+    page = client.get("/questions/respondent").text
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+    before = client.get_cookie("answers").value
+    response = client.post("/still-here", headers={"X-CSRFToken": token})
+    assert response.status_code == 200
+    assert response.json == {"seconds": app.config["DRAFT_MINUTES"] * 60}
+    assert client.get_cookie("answers").value != before  # a new cookie, its idle clock restarted
+    assert response.headers["Cache-Control"].startswith("no-store")
+
+
+def test_keep_going_needs_the_token_and_answers(respondent, client):
+    assert client.post("/still-here").status_code == 400  # no token
+    fresh = client.application.test_client()
+    page = fresh.get("/").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    response = fresh.post("/still-here", headers={"X-CSRFToken": token.group(1)})
+    assert response.status_code == 302 and response.location == "/"  # nothing to keep
