@@ -32,6 +32,7 @@ class Report:
     score_band: str | None  # the band of the total, when a rule band was shown instead
     flags: tuple[str, ...]  # clinical labels with their level, most urgent first
     rows: tuple[Row, ...]
+    urgent: tuple[str, ...] = ()  # the clinical labels of the urgent flags, shown first
 
     @property
     def reference(self) -> str:
@@ -95,11 +96,13 @@ def report(bank: Bank, share: Share, result: Result | None = None) -> Report:
         )
         for question_id, question, option_ids in answered(bank, share)
     )
+    labels = [(words(bank, f.clinical or f.title, mode), f.level) for f in flags]
     return Report(
         share=share,
         answered_by=MODE_LABELS.get(mode, mode),
         band=band_label(bank, share.band, mode),
         score_band=band_label(bank, share.score_band, mode) if share.score_band else None,
-        flags=tuple(f"{words(bank, f.clinical or f.title, mode)} ({f.level})" for f in flags),
+        flags=tuple(f"{label} ({level})" for label, level in labels),
         rows=rows,
+        urgent=tuple(label for label, level in labels if level == "urgent"),
     )

@@ -167,3 +167,35 @@ def test_text_spacing_at_320px_neither_widens_the_page_nor_breaks_numbers(browse
         assert page.evaluate(BROKEN) == []
     finally:
         context.close()
+
+
+SIZE_OF = "sel => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize)"
+
+
+@pytest.mark.parametrize(
+    "name", ["result-many-signs-urgent", "result-esketamine-as-directed-crisis"]
+)
+def test_the_crisis_heading_is_at_least_as_prominent_as_the_result(browser, live, name):
+    context, page = open_page(browser, live, name, {"width": 360, "height": 740})
+    try:
+        crisis = page.evaluate(SIZE_OF, ".panel--urgent h2")
+        assert crisis >= page.evaluate(SIZE_OF, "#band")
+        above = page.evaluate(
+            "() => document.querySelector('.panel--urgent').getBoundingClientRect().top"
+            " < document.querySelector('#band').getBoundingClientRect().top"
+        )
+        assert above, "crisis help comes first"
+    finally:
+        context.close()
+
+
+def test_a_message_after_a_redirect_is_focused_so_it_is_read_first(browser, live):
+    context, page = open_page(browser, live, "clinician-dashboard", {"width": 360, "height": 740})
+    try:
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/clinician/login")
+        focused = page.evaluate("document.activeElement.className")
+        assert focused == "notice", focused
+        assert "You have signed out." in page.evaluate("document.activeElement.textContent")
+    finally:
+        context.close()

@@ -236,3 +236,22 @@ def test_the_csv_streams_every_result(app, amira):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     references = {row[0] for row in rows[1:]}
     assert len(references) == 120
+
+
+def test_urgent_flags_stand_out_on_the_result_and_the_list(app, amira):
+    """A result whose answers raise an urgent flag says so first, in a warning panel, and is
+    tagged Urgent in the list; one without says nothing of the kind."""
+    from personas import SCENARIOS
+
+    link = add_link(app, amira.id)
+    _, urgent = shared_through(app, f"/r/{link.token}", SCENARIOS["many_signs_in_crisis"].answers)
+    _, calm = shared_through(app, f"/r/{link.token}", SCENARIOS["weekly_mild"].answers)
+    browser = signed_in(app)
+    page = browser.get(f"/clinician/results/{reference(urgent)}").text
+    panel = re.search(r'<section class="panel panel--urgent".*?</section>', page, re.S)
+    assert panel and "Thoughts of self-harm or suicide" in panel.group(0)
+    assert page.index("panel--urgent") < page.index('<dl class="summary">')  # before the rest
+    assert "panel--urgent" not in browser.get(f"/clinician/results/{reference(calm)}").text
+    rows = re.findall(r"<tr>.*?</tr>", browser.get("/clinician/").text, re.S)
+    tagged = [reference(urgent) in row for row in rows if 'class="tag tag--urgent"' in row]
+    assert tagged == [True]

@@ -32,6 +32,7 @@ def test_a_proxy_share_in_crisis_with_low_scores(bank):
     assert shown.band.startswith("Fewer signs (0\N{EN DASH}3), shown without reassurance")
     assert shown.score_band == "Fewer signs (0\N{EN DASH}3)"
     assert shown.flags[0] == "Thoughts of self-harm or suicide (urgent)"
+    assert shown.urgent == ("Thoughts of self-harm or suicide",)  # shown first, and apart
     levels = [f.rsplit("(", 1)[1] for f in shown.flags]
     assert levels == sorted(levels, key=["urgent)", "advice)", "info)"].index)
     rows = {r.question: r for r in shown.rows}

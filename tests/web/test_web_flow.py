@@ -329,3 +329,12 @@ def test_keep_going_needs_the_token_and_answers(respondent, client):
     )
     response = fresh.post("/still-here", headers={"X-CSRFToken": token.group(1)})
     assert response.status_code == 302 and response.location == "/"  # nothing to keep
+
+
+def test_a_flash_message_takes_focus_so_it_is_read_first(respondent, client):
+    respondent.answer_all(WEEKLY)
+    client.post("/clear", data={"csrf_token": csrf_token(client.get("/result").text)})
+    page = client.get("/").text
+    assert "Your answers have been cleared." in page
+    notices = re.findall(r'<div class="notice"[^>]*>', page)
+    assert notices and 'tabindex="-1" autofocus' in notices[0]
