@@ -65,7 +65,8 @@ FORCED_PAGES = [
 ]
 ELEMENTS = """() => [...document.querySelectorAll(
   'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])'
-)].filter(el => !el.disabled).map((el, i) => { el.dataset.focusIndex = i; return i; })"""
+)].filter(el => !el.disabled && el.getClientRects().length)  // drawn (not in a closed dialog)
+  .map((el, i) => { el.dataset.focusIndex = i; return i; })"""
 
 
 @pytest.mark.parametrize("name", FORCED_PAGES)
