@@ -10,6 +10,7 @@ from browsing import (
     ALL_CLEAR,
     BEFORE_MIXING,
     MANY_SIGNS_IN_CRISIS,
+    PHONE,
     PROXY,
     PROXY_BEFORE_MIXING,
     PROXY_START,
@@ -17,6 +18,7 @@ from browsing import (
     SELF,
     WEEKLY,
     axe_violations,
+    htmlcs_errors,
     screenshot,
 )
 
@@ -349,3 +351,38 @@ def test_harness_uses_debian_chromium_and_axe_reports_violations(browser, page):
     assert browser.version in installed
     page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
     assert any(line.startswith("image-alt") for line in axe_violations(page))
+
+
+@pytest.mark.parametrize("name", [*PAGES, *SHARING_PAGES])
+def test_page_passes_htmlcs(browser, live, viewport, name):
+    """The second engine, HTML_CodeSniffer (WCAG2AA), on every page state at both widths."""
+    _, size = viewport
+    context, page = open_page(browser, live, name, size, bypass_csp=True)  # to add the engine
+    try:
+        assert htmlcs_errors(page) == []
+    finally:
+        context.close()
+
+
+def test_htmlcs_reports_what_it_should(browser, live):
+    """The engine really runs: a picture without alt text and an unlabelled field are errors,
+    and the listed false positive (H98 on the sign-in's email) is what it filters out."""
+    from browsing import HTMLCS_RUN
+
+    context, page = open_page(browser, live, "start", PHONE, bypass_csp=True)
+    try:
+        faults = '<img src="/favicon.ico"><input id="lonely" type="text">'
+        page.evaluate(
+            "html => document.querySelector('main').insertAdjacentHTML('beforeend', html)", faults
+        )
+        found = " ".join(htmlcs_errors(page))
+        assert "H37" in found and "lonely" in found  # no alt; a field with no label
+    finally:
+        context.close()
+    context, page = open_page(browser, live, "clinician-login", PHONE, bypass_csp=True)
+    try:
+        assert htmlcs_errors(page) == []
+        codes = [e["code"] for e in page.evaluate(HTMLCS_RUN)]  # before the filter
+        assert any(code.endswith("H98") for code in codes)
+    finally:
+        context.close()
