@@ -26,9 +26,14 @@ COVERED = """() => {
   const where = `${Math.round(box.top)}-${Math.round(box.bottom)}, bar ${Math.round(bar.bottom)}`;
   return under ? `${el.outerHTML.slice(0, 100)} at ${where}` : null;
 }"""
-FOCUSABLE = """() => [...document.querySelectorAll(
-  'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])'
-)].filter(el => !el.disabled && el.getClientRects().length).length"""
+# Everything that can take focus, for both walks below.
+CONTROLS = (
+    'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])'
+)
+FOCUSABLE = (
+    f"() => [...document.querySelectorAll('{CONTROLS}')]"
+    ".filter(el => !el.disabled && el.getClientRects().length).length"
+)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -63,10 +68,11 @@ FORCED_PAGES = [
     "clinician-dashboard",
     "clinician-links",
 ]
-ELEMENTS = """() => [...document.querySelectorAll(
-  'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])'
-)].filter(el => !el.disabled && el.getClientRects().length)  // drawn (not in a closed dialog)
-  .map((el, i) => { el.dataset.focusIndex = i; return i; })"""
+ELEMENTS = (  # the drawn ones (not those in a closed dialog), each numbered
+    f"() => [...document.querySelectorAll('{CONTROLS}')]"
+    ".filter(el => !el.disabled && el.getClientRects().length)"
+    ".map((el, i) => { el.dataset.focusIndex = i; return i; })"
+)
 
 
 @pytest.mark.parametrize("name", FORCED_PAGES)

@@ -98,13 +98,3 @@ def test_deleting_my_shared_result_asks_first_and_names_whom_and_which(app, amir
 def test_the_confirmation_without_a_shared_result_goes_to_the_codes_page(client):
     response = client.get("/shared/delete")
     assert response.status_code == 302 and response.location == "/withdraw"
-
-
-def test_the_share_forms_name_is_not_kept_by_the_browser(app, amira):
-    """A deliberate exception to WCAG 1.3.5 (README, Privacy): a filled-in name is kept."""
-    from clinic import finish_through
-
-    link = add_link(app, amira.id)
-    _, result = finish_through(app, f"/r/{link.token}")
-    (field,) = re.findall(r'<input [^>]*id="name"[^>]*>', result.text)
-    assert 'autocomplete="off"' in field

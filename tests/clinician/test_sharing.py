@@ -601,3 +601,11 @@ def test_the_clinician_sees_what_was_shared(app, link_url, amira):
     detail = browser.get(f"/clinician/results/{reference(row).lower()}")
     assert detail.status_code == 200
     assert "J.S." in detail.text
+
+
+def test_the_share_forms_name_is_not_kept_by_the_browser(app, amira):
+    """A deliberate exception to WCAG 1.3.5 (README, Privacy): a filled-in name is kept."""
+    link = add_link(app, amira.id)
+    _, result = finish_through(app, f"/r/{link.token}")
+    (field,) = re.findall(r'<input [^>]*id="name"[^>]*>', result.text)
+    assert 'autocomplete="off"' in field
