@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -36,6 +37,17 @@ UNREADABLE_MESSAGE = (
     "We could not continue your check: your answers had expired or could not be read, so they "
     "have been cleared. Please start again."
 )
+# A question posted once the answers before it were cleared: what happened, and what was kept.
+CLEARED = {
+    "idle": "Your answers were cleared after {minutes} minutes without activity, to keep them "
+    "private.",
+    "unreadable": "Your earlier answers had expired or could not be read, so they were cleared.",
+}
+KEPT_RECORDED = "We kept the answer you just gave. Please answer the next questions again."
+KEPT_FILLED = (
+    "We kept the answer you just gave. It will be filled in when you get back to that question. "
+    "Please answer the questions before it again."
+)
 
 
 @bp.get("/")
@@ -59,9 +71,10 @@ def begin():
     return redirect(_next_url({}))
 
 
-def with_draft(finished: bool = False) -> Callable:
+def with_draft(finished: bool = False, lost: Callable | None = None) -> Callable:
     """Give a view the check in progress, or send the person to the start with a plain message;
-    with `finished`, to the first question still to answer."""
+    with `finished`, to the first question still to answer. A post that finds no check goes to
+    `lost`, when given, with why ("idle" or "unreadable")."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -69,9 +82,13 @@ def with_draft(finished: bool = False) -> Callable:
             try:
                 draft = drafts.load()
             except drafts.DraftUnreadable:
+                if lost is not None and request.method == "POST":
+                    return lost("unreadable", *args, **kwargs)
                 flash(UNREADABLE_MESSAGE)
                 return redirect(url_for(".start"))
             if draft is None:
+                if lost is not None and request.method == "POST":
+                    return lost("idle", *args, **kwargs)
                 flash(RESTART_MESSAGE.format(minutes=current_app.config["DRAFT_MINUTES"]))
                 return redirect(url_for(".start"))
             if finished and draft.route.first_unanswered() is not None:
@@ -95,10 +112,34 @@ def known_question(view: Callable) -> Callable:
     return wrapper
 
 
+def answer_after_expiry(why: str, question_id: str):
+    """A question posted after the answers were cleared (the page was left open too long):
+    begin again, keep the answer just given, and say so. The first question is recorded at once;
+    a later one is filled in when the person gets back to it (its meaning rests on the answers
+    before it)."""
+    bank = content().bank
+    draft = drafts.begin()
+    forms = [content().forms[mode, question_id]() for mode in bank.modes]
+    if all(form.unexpected_input(request.form) for form in forms):
+        abort(400)
+    form = content().forms[draft.mode, question_id]()
+    if draft.route.can_ask(question_id) and form.validate():
+        draft = draft.answering(flow.Route.recording(bank, {}, question_id, form.chosen()).answers)
+        kept = KEPT_RECORDED
+    else:
+        posted = frozenset(request.form.getlist(question_id))
+        draft = replace(draft, kept=(question_id, posted)) if posted else draft
+        kept = KEPT_FILLED if posted else ""
+    drafts.keep(draft)
+    minutes = current_app.config["DRAFT_MINUTES"]
+    flash(f"{CLEARED[why].format(minutes=minutes)} {kept}".strip())
+    return redirect(_next_url(draft.answers, route=draft.route))
+
+
 @bp.route("/questions/<question_id>", methods=["GET", "POST"])
 @limiter.limit(SUBMIT, methods=["POST"])
 @known_question
-@with_draft()
+@with_draft(lost=answer_after_expiry)
 def question(draft: drafts.Draft, question_id: str):
     """Ask one question; on a valid answer keep it and move on."""
     bank, answers, wording = content().bank, draft.answers, content().wording(draft.mode)
@@ -107,7 +148,8 @@ def question(draft: drafts.Draft, question_id: str):
     if not route.can_ask(question_id):
         return redirect(_next_url(answers, changing, route))
     q, errors = bank.by_id[question_id], []
-    chosen = answers.get(question_id, frozenset())
+    chosen = answers.get(question_id) or draft.kept_for(question_id)
+    kept = question_id not in answers and bool(chosen)
     if request.method == "POST":  # a GET needs no form object: the page writes its own fields
         form: QuestionForm = content().forms[draft.mode, question_id]()
         if form.unexpected_input(request.form):
@@ -120,7 +162,7 @@ def question(draft: drafts.Draft, question_id: str):
                 return redirect(_next_url(answers, True, after))
             following = after.next_after(question_id)
             return redirect(_question_url(following) if following else url_for(".check_answers"))
-        chosen, errors = form.chosen(), form.answer.errors
+        chosen, errors, kept = form.chosen(), form.answer.errors, False
     previous = route.previous_before(question_id)
     if changing:
         back = url_for(".check_answers")
@@ -135,6 +177,7 @@ def question(draft: drafts.Draft, question_id: str):
         chosen=chosen,
         error=_error_message(q, errors, chosen, wording),
         hints=bank.hints_for(question_id, answers),
+        kept=kept,
         back=back,
         position=position,
         total=total,

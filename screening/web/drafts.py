@@ -61,6 +61,9 @@ class Draft:
     link: int | None = None  # the clinician's referral link the check was opened from
     share: str | None = None  # the reference code of a result shared from this browser
     secret: str | None = None  # its withdrawal code, kept only until it has been shown once
+    # An answer posted after the answers before it were cleared: filled in, not yet recorded,
+    # when the person reaches its question again (check.answer_after_expiry).
+    kept: tuple[str, frozenset[str]] | None = None
 
     @cached_property
     def route(self) -> flow.Route:
@@ -68,8 +71,16 @@ class Draft:
         return flow.Route.of(content().bank, self.answers)
 
     def answering(self, answers: Mapping[str, frozenset[str]]) -> Draft:
-        """The same check with these answers."""
-        return replace(self, answers=answers, mode=content().bank.mode_of(answers))
+        """The same check with these answers (a kept answer goes once its question is answered)."""
+        kept = None if self.kept is None or self.kept[0] in answers else self.kept
+        return replace(self, answers=answers, mode=content().bank.mode_of(answers), kept=kept)
+
+    def kept_for(self, question_id: str) -> frozenset[str]:
+        """The kept answer to this question, as far as its options are offered in this mode."""
+        if self.kept is None or self.kept[0] != question_id:
+            return frozenset()
+        offered = {o.id for o in content().bank.by_id[question_id].options_for(self.mode)}
+        return self.kept[1] & offered
 
 
 def begin(link: int | None = None) -> Draft:
@@ -107,6 +118,7 @@ def load() -> Draft | None:
             link=_link(made.get("link")),
             share=_text(made.get("share")),
             secret=_text(made.get("secret")),
+            kept=_kept(bank, made.get("kept")),
         )
         issued = fernet.extract_timestamp(token)
     except (InvalidToken, ValueError, KeyError, TypeError, AttributeError, AnswerError):
@@ -140,6 +152,17 @@ def _text(value: object) -> str | None:
     raise TypeError(value)
 
 
+def _kept(bank: Bank, value: object) -> tuple[str, frozenset[str]] | None:
+    if value is None:
+        return None
+    question, answer = value["question"], value["answer"]
+    if question not in bank.by_id or not isinstance(answer, list):
+        raise ValueError("a kept answer to no question")
+    if not answer or not set(answer) <= {o.id for o in bank.by_id[question].options}:
+        raise ValueError("a kept answer the question does not offer")
+    return question, frozenset(answer)
+
+
 def keep(draft: Draft) -> None:
     """Keep this check in progress; the cookie is written with the response."""
     g.draft, g.draft_changed = draft, True
@@ -154,6 +177,8 @@ def encode(draft: Draft) -> str:
     """Encrypt a draft, with the bank version and the time, into a cookie value."""
     context = {"nonce": draft.nonce, "begun": draft.begun, "link": draft.link}
     context |= {"share": draft.share, "secret": draft.secret}
+    if draft.kept is not None:
+        context["kept"] = {"question": draft.kept[0], "answer": sorted(draft.kept[1])}
     payload = {
         "bank": _bank_version(content().bank),
         "answers": {q: sorted(a) for q, a in draft.answers.items()},

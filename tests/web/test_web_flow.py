@@ -338,3 +338,93 @@ def test_a_flash_message_takes_focus_so_it_is_read_first(respondent, client):
     assert "Your answers have been cleared." in page
     notices = re.findall(r'<div class="notice"[^>]*>', page)
     assert notices and 'tabindex="-1" autofocus' in notices[0]
+
+
+def _left_too_long(client) -> None:
+    """What the browser does when the answers cookie reaches its max-age: it forgets it."""
+    client.delete_cookie("answers")
+
+
+def test_an_answer_posted_after_the_answers_were_cleared_is_kept_until_its_question(
+    app, client, respondent
+):
+    respondent.start()
+    respondent.answer("respondent", "self")
+    page = client.get("/questions/last_use")
+    _left_too_long(client)
+    posted = client.post(
+        "/questions/last_use",
+        data={"csrf_token": csrf_token(page.text), "last_use": "past_year"},
+    )
+    # Back to the first question, saying what happened and what was kept.
+    assert (posted.status_code, posted.location) == (302, "/questions/respondent")
+    first = client.get(posted.location)
+    assert "cleared after 30 minutes without activity" in text(first.text)
+    assert "We kept the answer you just gave" in text(first.text)
+    assert saved(app, client) == {}
+    respondent.answer("respondent", "self")
+    again = client.get("/questions/last_use")
+    assert Doc(again.text).checked() == {"past_year"}
+    assert "the answer you gave before your answers were cleared" in text(again.text)
+    # Once it is answered, it is an answer like any other, and no longer kept aside.
+    respondent.answer("last_use", "past_year")
+    assert saved(app, client) == {"respondent": ["self"], "last_use": ["past_year"]}
+    token = client.get_cookie("answers").value
+    assert "kept" not in json.loads(app.extensions["drafts"].decrypt(token))["context"]
+    assert "before your answers were cleared" not in text(client.get("/questions/last_use").text)
+
+
+def test_the_first_question_posted_after_the_answers_were_cleared_is_recorded(
+    app, client, respondent
+):
+    respondent.start()
+    page = client.get("/questions/respondent")
+    _left_too_long(client)
+    posted = client.post(
+        "/questions/respondent", data={"csrf_token": csrf_token(page.text), "respondent": "other"}
+    )
+    assert (posted.status_code, posted.location) == (302, "/questions/relationship")
+    assert saved(app, client) == {"respondent": ["other"]}
+    assert "Please answer the next questions again" in text(client.get(posted.location).text)
+
+
+def test_a_kept_answer_is_filled_in_only_as_far_as_the_mode_offers_it(app, client, respondent):
+    """'I don't know' kept from someone else's check is not put in a check of one's own use."""
+    respondent.start()
+    respondent.answer("respondent", "other")
+    respondent.answer("relationship", "friend")
+    respondent.answer("contact", "weekly")
+    page = client.get("/questions/last_use")
+    _left_too_long(client)
+    client.post(
+        "/questions/last_use", data={"csrf_token": csrf_token(page.text), "last_use": "dont_know"}
+    )
+    respondent.answer("respondent", "self")
+    assert Doc(client.get("/questions/last_use").text).checked() == set()
+    respondent.answer("respondent", "other")
+    respondent.answer("relationship", "friend")
+    respondent.answer("contact", "weekly")
+    assert Doc(client.get("/questions/last_use").text).checked() == {"dont_know"}
+
+
+def test_an_unreadable_cookie_under_a_posted_answer_says_so_and_keeps_it(app, client, respondent):
+    respondent.start()
+    respondent.answer("respondent", "self")
+    page = client.get("/questions/last_use")
+    client.set_cookie("answers", "not-a-fernet-token")
+    posted = client.post(
+        "/questions/last_use", data={"csrf_token": csrf_token(page.text), "last_use": "never"}
+    )
+    assert posted.location == "/questions/respondent"
+    first = text(client.get(posted.location).text)
+    assert "could not be read, so they were cleared" in first
+    assert "We kept the answer you just gave" in first
+
+
+def test_a_post_no_page_could_send_after_the_answers_were_cleared_is_refused(client, respondent):
+    respondent.start()
+    page = client.get("/questions/respondent")
+    _left_too_long(client)
+    data = {"csrf_token": csrf_token(page.text), "last_use": "made_up"}
+    assert client.post("/questions/last_use", data=data).status_code == 400
+    assert client.get_cookie("answers") is None

@@ -189,6 +189,15 @@ BAD_COOKIES = {
     "short-nonce": lambda app, good: fernet(app.config["SECRET_KEY"]).encrypt(
         payload(app, nonce="short")
     ),
+    "kept-for-no-question": lambda app, good: fernet(app.config["SECRET_KEY"]).encrypt(
+        payload(app, kept={"question": "no_such", "answer": ["no"]})
+    ),
+    "kept-answer-not-offered": lambda app, good: fernet(app.config["SECRET_KEY"]).encrypt(
+        payload(app, kept={"question": "treatment", "answer": ["made_up"]})
+    ),
+    "kept-answer-not-a-list": lambda app, good: fernet(app.config["SECRET_KEY"]).encrypt(
+        payload(app, kept={"question": "treatment", "answer": [["no"]]})
+    ),
     "begun-over-a-day-ago": lambda app, good: fernet(app.config["SECRET_KEY"]).encrypt(
         payload(app, begun=int(time.time()) - drafts.MAX_AGE_HOURS * 3600 - 60)
     ),
