@@ -9,6 +9,7 @@ import pytest
 from browsing import (
     ALL_CLEAR,
     BEFORE_MIXING,
+    DESKTOP,
     MANY_SIGNS_IN_CRISIS,
     PHONE,
     PROXY,
@@ -312,6 +313,31 @@ def test_page_is_accessible(browser, live, viewport, name):
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {size['width']}px"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", ["clinician-dashboard", "clinician-result"])
+def test_clinician_tables_read_row_by_row_on_a_phone_and_stay_tables(browser, live, name):
+    """At 360 px each row is a block with every cell under its heading, nothing scrolls
+    sideways; on a desktop it is a plain table. Either way it is a table to a screen reader."""
+    for size, stacked in ((PHONE, True), (DESKTOP, False)):
+        context, page = open_page(browser, live, name, size)
+        try:
+            table = page.get_by_role("table")
+            assert table.count() == 1
+            assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+            headers = table.get_by_role("columnheader").all_inner_texts()
+            assert len(headers) >= 3 and table.get_by_role("cell").count() >= len(headers)
+            for cell in table.locator("td").all():
+                heading = cell.locator(".table__heading")
+                assert heading.is_visible() is stacked
+                if stacked:  # its heading above it, full width, not beside the next cell
+                    assert heading.inner_text() in headers
+                    box, row = cell.bounding_box(), cell.locator("xpath=..").bounding_box()
+                    assert box["width"] == pytest.approx(row["width"], abs=1)
+            shown_headers = page.locator("thead").bounding_box()["height"] > 1  # or for AT only
+            assert shown_headers is not stacked
+        finally:
+            context.close()
 
 
 @pytest.mark.parametrize(
