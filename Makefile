@@ -23,13 +23,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed  ## Start the development server on http://$(HOST):$(PORT)
 	SCREENING_HOST=$(HOST) SCREENING_PORT=$(PORT) $(BIN)/python run.py
 
-# The second accessibility engine (HTML_CodeSniffer) the browser tests run beside axe, from npm.
-# Without npm its tests are skipped with the reason (in CI they fail instead).
+# The browser tests' tools from npm: HTML_CodeSniffer (beside axe), html-validate, Lighthouse.
+# Without npm their tests are skipped with the reason (in CI they fail instead).
 ENGINE := tests/browser/node_modules/.installed
 $(ENGINE): tests/browser/package.json tests/browser/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  cd tests/browser && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
-	else echo "npm not found: the HTML_CodeSniffer tests will be skipped"; fi
+	else echo "npm not found: the tests that need its tools will be skipped"; fi
 
 test: $(VENV)/.installed-test $(ENGINE)  ## Lint, then run every test
 	$(BIN)/ruff check .

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import datetime
+import functools
+import json
 import os
+import subprocess
 from pathlib import Path
 
 import clinic
@@ -197,6 +201,84 @@ def htmlcs_errors(page) -> list[str]:
         if not known:
             found.append(f"{error['code']}: {error['message']} at {error['html'][:100]}")
     return found
+
+
+HTML_VALIDATE = Path(__file__).parent / "node_modules/html-validate/package.json"
+HTML_VALIDATE_WORKER = Path(__file__).parent / "validate-html.mjs"  # its rules: htmlvalidate.cjs
+
+
+@functools.cache
+def _html_validator() -> subprocess.Popen:
+    """html-validate in one Node process for the whole run (it ends when the run does)."""
+    worker = subprocess.Popen(
+        ["node", HTML_VALIDATE_WORKER.name],
+        cwd=HTML_VALIDATE_WORKER.parent,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    atexit.register(worker.stdin.close)
+    return worker
+
+
+def html_problems(html: str) -> list[str]:
+    """What html-validate (the HTML standard and its recommended rules) finds in a page."""
+    worker = _html_validator()
+    worker.stdin.write(json.dumps(html) + "\n")
+    worker.stdin.flush()
+    reply = worker.stdout.readline()
+    if not reply:
+        raise RuntimeError(f"html-validate stopped (exit code {worker.poll()})")
+    lines = html.splitlines()
+    return [
+        f"{m['ruleId']} at line {m['line']}: {m['message']} in {lines[m['line'] - 1].strip()[:120]}"
+        for m in json.loads(reply)
+    ]
+
+
+LIGHTHOUSE = Path(__file__).parent / "node_modules/.bin/lighthouse"
+LIGHTHOUSE_CATEGORIES = ("accessibility", "best-practices", "seo")
+
+
+def lighthouse(url: str, cookie: dict | None = None) -> dict:
+    """Lighthouse's report (JSON) of its accessibility, best-practices and SEO audits of one page,
+    in Debian's Chromium on a phone-sized screen, with the answers cookie when given."""
+    headers = {"Cookie": f"{cookie['name']}={cookie['value']}"} if cookie else {}
+    run = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            f"--chrome-flags=--headless=new {' '.join(CHROMIUM_ARGS)}",
+            f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
+            f"--extra-headers={json.dumps(headers)}",
+            "--no-enable-error-reporting",
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+        ],
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+    )
+    if run.returncode != 0:
+        raise RuntimeError(f"Lighthouse did not run: {run.stderr[-1000:]}")
+    return json.loads(run.stdout)
+
+
+def lighthouse_failures(report: dict) -> list[str]:
+    """Every scored audit under full marks, with its score and title."""
+    return [
+        f"{audit['id']} ({audit['score']}): {audit['title']}"
+        for audit in report["audits"].values()
+        if audit.get("scoreDisplayMode") in ("binary", "numeric") and audit["score"] < 1
+    ]
+
+
+# Each tool from npm, by the word in the names of the tests that need it (conftest skips them
+# without it, outside CI).
+NPM_TOOLS = {"htmlcs": HTMLCS, "valid_html": HTML_VALIDATE, "lighthouse": LIGHTHOUSE}
 
 
 def screenshot(page, name: str) -> None:

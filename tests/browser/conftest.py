@@ -18,7 +18,7 @@ from browsing import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
-    HTMLCS,
+    NPM_TOOLS,
     PHONE,
     SCREENSHOTS,
     LiveApp,
@@ -30,12 +30,15 @@ from screening import create_app
 
 
 def pytest_collection_modifyitems(config, items):
-    if not HTMLCS.exists():  # the second engine, from npm (make test installs it)
+    # The tools from npm (make test installs them), by the word in the names of their tests.
+    for word, tool in NPM_TOOLS.items():
+        if tool.exists():
+            continue
         if os.environ.get("CI"):
-            raise pytest.UsageError(f"CI needs {HTMLCS}: make test runs npm ci")
-        skip = pytest.mark.skip(reason=f"no {HTMLCS.name} (npm ci in tests/browser)")
+            raise pytest.UsageError(f"CI needs {tool}: make test runs npm ci")
+        skip = pytest.mark.skip(reason=f"no {tool.name} (npm ci in tests/browser)")
         for item in items:
-            if "htmlcs" in item.name:
+            if word in item.name:
                 item.add_marker(skip)
     if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
         return

@@ -19,6 +19,7 @@ from browsing import (
     SELF,
     WEEKLY,
     axe_violations,
+    html_problems,
     htmlcs_errors,
     screenshot,
 )
@@ -266,6 +267,10 @@ def open_page(browser, live, name: str, size: dict, **options):
         ),
     )
     page.csp_errors = []
+    page.documents = []  # each page the browser loaded, as the server sent it
+    page.on(
+        "response", lambda r: r.request.resource_type == "document" and page.documents.append(r)
+    )
     reach(page)
     page.wait_for_load_state()
     return context, page
@@ -388,6 +393,28 @@ def test_page_passes_htmlcs(browser, live, viewport, name):
         assert htmlcs_errors(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", [*PAGES, *SHARING_PAGES])
+def test_page_is_valid_html(browser, live, name):
+    """html-validate finds nothing in the HTML the server sent for every page state (the same
+    at both widths)."""
+    context, page = open_page(browser, live, name, PHONE)
+    try:
+        assert html_problems(page.documents[-1].text()) == []
+    finally:
+        context.close()
+
+
+def test_valid_html_check_finds_faults():
+    found = " ".join(
+        html_problems(
+            '<!DOCTYPE html><html lang="en"><head><title>x</title></head>'
+            '<body><p><div>in a paragraph</div></p><img src="a.png"></body></html>'
+        )
+    )
+    assert "element-permitted-content" in found or "close-order" in found
+    assert "wcag/h37" in found  # an image with no alt text
 
 
 def test_htmlcs_reports_what_it_should(browser, live):

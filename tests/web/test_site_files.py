@@ -23,10 +23,15 @@ def test_robots_keep_search_engines_off_clinicians_pages_and_links(client):
     response.close()
 
 
-def test_the_start_page_describes_itself_in_a_search_result(client):
-    page = client.get("/").text
-    (description,) = re.findall(r'<meta name="description" content="([^"]+)">', page)
-    description = html.unescape(description)
+def test_every_page_describes_the_check_in_a_search_result(client, respondent):
+    """Search engines show it under the start page (and Lighthouse asks it of every page)."""
+    respondent.start()
+    found = {
+        path: re.findall(r'<meta name="description" content="([^"]+)">', client.get(path).text)
+        for path in ("/", "/questions/respondent", "/privacy", "/clinician/login")
+    }
+    assert all(len(d) == 1 for d in found.values()), found
+    (description,) = {html.unescape(d[0]) for d in found.values()}
     assert description.startswith("A private check of your ketamine use")
+    assert "nothing kept unless you share it" in description  # sharing is the one exception
     assert "{{" not in description and len(description) <= 160
-    assert client.get("/privacy").text.count('name="description"') == 0  # the start page's own
