@@ -69,6 +69,18 @@ class Text(Model):
     def has_mode(self, mode: str) -> bool:
         return "*" in self.by_mode or mode in self.by_mode
 
+    def missing_languages(self, mode: str, languages: tuple[str, ...]) -> list[str]:
+        """The languages of a bank's that this text has no wording in, for a mode ("*": the
+        wording for every mode). A plain string is in a one-language bank's language only."""
+        wording = self.by_mode.get(mode) or self.by_mode.get("*") or {}
+        if len(languages) == 1 and "" in wording:
+            return []
+        return [language for language in languages if language not in wording]
+
+    def is_plain(self, mode: str) -> bool:
+        """Whether a mode's wording is one string, in no language named."""
+        return set(self.by_mode.get(mode) or self.by_mode.get("*") or {}) == {""}
+
     def get(self, mode: str = "self", language: str = "") -> str:
         """Return the wording for a mode and language, falling back to any language."""
         wording = self.by_mode.get(mode) or self.by_mode["*"]
@@ -183,7 +195,9 @@ class Bank(Model):
     about: Text  # the start page: what this check is about
     result_note: Text  # on every result: what the score can and cannot say
     clinical_note: Text | None = None  # on the clinician's result: where the thresholds come from
-    language: str = "en"
+    language: str = "en"  # the default: pages are in it when the person's is not offered
+    # Every language each text is written in (a language code each); empty: `language` only.
+    languages: tuple[Annotated[str, StringConstraints(pattern=_LANGUAGE.pattern)], ...] = ()
     modes: tuple[Literal[MODES], ...] = ("self",)  # type: ignore[valid-type]
     # The question whose option ids are the modes: who the answers are about.
     mode_question: Id | None = None
@@ -222,6 +236,11 @@ class Bank(Model):
             for q in raw.get("questions") or ()
         ]
         return {**raw, "questions": questions}
+
+    @property
+    def all_languages(self) -> tuple[str, ...]:
+        """The languages the bank is written in, its default first."""
+        return (self.language, *(code for code in self.languages if code != self.language))
 
     def mode_of(self, answers: Mapping[str, frozenset[str]]) -> str:
         """Whose use the answers are about: the mode question's answer, else 'self'."""

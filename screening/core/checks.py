@@ -66,10 +66,23 @@ def check(bank: Bank) -> Iterator[Problem]:
     yield from _rule_band_problems(bank)
     yield from _mode_question_problems(bank)
     yield from check_words(bank, all_regions())
+    if bank.languages and bank.language not in bank.languages:
+        yield Problem(("languages",), f"the default language {bank.language!r} is not listed")
     for loc, text in texts_in(bank):
         for mode in bank.modes:
             if not text.has_mode(mode):
                 yield Problem(loc, f"no wording for mode {mode!r}")
+        languages = bank.all_languages
+        for mode in text.by_mode:  # each mode's wording, or the one for every mode ("*")
+            in_mode = "" if mode == "*" else f" for mode {mode!r}"
+            if len(languages) > 1 and text.is_plain(mode):
+                example = ", ".join(f"{code}: …" for code in languages)
+                yield Problem(
+                    loc, f"one text{in_mode} for {len(languages)} languages: write {{{example}}}"
+                )
+                continue
+            for language in text.missing_languages(mode, languages):
+                yield Problem(loc, f"no wording in {language!r}{in_mode}")
 
 
 def _duplicates(items: tuple[Any, ...], at: tuple) -> Iterator[Problem]:

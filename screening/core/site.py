@@ -31,13 +31,13 @@ WebAddress = Annotated[str, AfterValidator(_web_address)]
 class Contact(Model):
     """How to reach a service; every way is optional."""
 
-    name: Line | None = None
+    name: Text | None = None  # words (name, about, hours) may be per language
     about: Text | None = None
     phone: Line | None = None
     text: Line | None = None  # a number that takes text messages
     email: Line | None = None
     web: WebAddress | None = None
-    hours: Line | None = None
+    hours: Text | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -46,7 +46,7 @@ class Contact(Model):
 
 class Resource(Contact):
     id: Id
-    name: Line
+    name: Text
     tags: tuple[Literal[HELP_TAGS], ...] = ()  # type: ignore[valid-type]
     listed: bool = True  # False: shown only with a flag that asks for it (e.g. naloxone)
 

@@ -220,6 +220,18 @@ ERRORS = [
      [("result_note: Note.\n", "result_note: Note.\nmodes: [self, other]\n"),
       ("    text: Second?", "    text: {self: Second}  # <-")],
      "question 'second', text", "no wording for mode 'other'"),
+    ("text lacks a declared language",
+     [("result_note: Note.\n", "result_note: Note.\nlanguages: [en, es]\n"),
+      ("    text: Second?", "    text: {en: 'Second?'}  # <-")],
+     "question 'second', text", "no wording in 'es'"),
+    ("one mode lacks a declared language",
+     [("result_note: Note.\n", "result_note: Note.\nmodes: [self, other]\nlanguages: [en, es]\n"),
+      ("    text: Second?",
+       "    text: {self: {en: A, es: B}, other: {en: C}}  # <-")],
+     "question 'second', text", "no wording in 'es' for mode 'other'"),
+    ("default language not listed",
+     [("result_note: Note.\n", "result_note: Note.\nlanguages: [es, fr]  # <-\n")],
+     "languages", "the default language 'en' is not listed"),
     ("cap on a single question", [("    text: First?\n", "    text: First?\n    cap: 1  # <-\n")],
      "question 'first', cap", "only a 'multiple' question has a cap"),
     ("skip rule counting points",
@@ -438,3 +450,19 @@ def test_text_has_mode():
 def test_text_rejects(raw, message):
     with pytest.raises(ValidationError, match=message):
         Text.model_validate(raw)
+
+
+def test_a_half_translated_bank_names_every_text_left_to_translate(tmp_path):
+    """`languages: [en, es]` asks every text in both: a plain string is in neither."""
+    text = edited(
+        ("result_note: Note.\n", "result_note: Note.\nlanguages: [en, es]\n"),
+        ("    text: Second?", "    text: {en: 'Second?', es: '¿Segunda?'}"),
+    )
+    path, error = load_error(tmp_path, text)
+    plain = [
+        line for line in error.lines if "one text for 2 languages: write {en: …, es: …}" in line
+    ]
+    assert f"{path}:3: title: one text for 2 languages" in plain[0]  # file, line, where
+    assert any(": question 'first', text: " in line for line in plain)
+    assert not any("question 'second', text" in line for line in error.lines)  # translated
+    assert len(plain) == len(error.lines)  # nothing else is wrong with it

@@ -43,7 +43,7 @@ def test_no_site_file_means_national_helplines_only():
 
 def test_shipped_example_and_regions_are_valid():
     site, region = load_site(ROOT / "site.example.yaml")
-    assert site.service.name == "Riverside Treatment Centre" and region.id == "us"
+    assert site.service.name.get() == "Riverside Treatment Centre" and region.id == "us"
     assert regions() == ["uk", "us"]
     for code in regions():  # every region has what the pages need
         region = load_region(code)
@@ -108,4 +108,4 @@ def test_site_file_in_instance_folder_is_found(tmp_path, monkeypatch):
     monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(instance))
     app = app_with(tmp_path)
     assert app.config["SITE"] == str(instance / "site.yaml")
-    assert app.extensions["screening"].site.service.name == "Riverside Treatment Centre"
+    assert app.extensions["screening"].site.service.name.get() == "Riverside Treatment Centre"

@@ -173,20 +173,20 @@ def test_each_resource_appears_once_and_family_help_only_for_family(region_app, 
     result = score(bank, parse_answers(bank, persona.answers))
     page = result_page(app, persona.answers)
     region = load_region(region_id)
-    names = [c for c in page.contacts if c in {r.name for r in region.resources}]
+    names = [c for c in page.contacts if c in {r.name.get() for r in region.resources}]
     assert len(names) == len(set(names)), names
-    family_only = {r.name for r in region.resources if set(r.tags) == {"family"}}
+    family_only = {r.name.get() for r in region.resources if set(r.tags) == {"family"}}
     about_someone_else = persona.answers["respondent"] == "other"
     assert bool(family_only & set(names)) == about_someone_else
     # Every listed resource for this mode is there; the others only where a flag asks for them.
     mode = "other" if about_someone_else else "self"
-    asked = {r.name for f in result.flags for r in region.tagged(*f.help)}
-    expected = {r.name for r in region.resources if region.for_mode(r, mode)}
+    asked = {r.name.get() for f in result.flags for r in region.tagged(*f.help)}
+    expected = {r.name.get() for r in region.resources if region.for_mode(r, mode)}
     assert set(names) == {n for n in expected if n in asked or region_listed(region, n)}
 
 
 def region_listed(region, name: str) -> bool:
-    return next(r for r in region.resources if r.name == name).listed
+    return next(r for r in region.resources if r.name.get() == name).listed
 
 
 @pytest.mark.parametrize("name", PERSONAS)

@@ -87,7 +87,7 @@ def test_proxy_result_is_framed_as_concern_and_helps_the_family_member(client, b
     # the list; naloxone and one's own doctor only where a flag asks for them (none does here).
     names = [html.unescape(n) for n in re.findall(r'"contact__name">([^<]+)<', page)]
     region = client.application.extensions["screening"].region
-    assert sorted(names) == sorted(r.name for r in region.resources if r.listed)
+    assert sorted(names) == sorted(r.name.get() for r in region.resources if r.listed)
     assert len(names) == len(region.resources) - 2
 
 
@@ -127,7 +127,7 @@ def test_every_help_listed_with_advice_can_be_reached(client, bank):
     contacts = support.split('<div class="contact">')[1:]
     names = [html.unescape(re.search(r'"contact__name">([^<]+)<', c).group(1)) for c in contacts]
     family = client.application.extensions["screening"].region.tagged("family")
-    assert names == [r.name for r in family] and len(names) == 4
+    assert names == [r.name.get() for r in family] and len(names) == 4
     for name, contact in zip(names, contacts, strict=True):
         links = re.findall(r'<a href="([^"]+)"', contact)
         assert links and all(link.startswith(("tel:", "sms:", "https://")) for link in links), name

@@ -207,7 +207,8 @@ def _enrolling_secret() -> str:
 
 
 def _issuer() -> str:
-    return content().site.service.name or "Ketamine self-check"
+    name = content().site.service.name
+    return name.get("self", content().bank.language) if name else "Ketamine self-check"
 
 
 def _qr(uri: str) -> Markup:
