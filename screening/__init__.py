@@ -22,13 +22,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from . import settings
     from .cli import admin
-    from .web import check, clinician, content, drafts, errors, security, sharing, store
+    from .web import check, clinician, content, drafts, errors, i18n, security, sharing, store
     from .web.forms import csrf
     from .web.limits import limiter
 
     settings.configure(app, test_config)
     security.init_app(app)
     content.init_app(app)
+    i18n.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     drafts.init_app(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -25,6 +26,7 @@ from ..core.site import place_help
 from . import drafts, sharing, store
 from .content import Wording, content
 from .forms import EXCLUSIVE, QuestionForm
+from .i18n import language
 from .limits import SUBMIT, limiter
 
 bp = Blueprint("check", __name__)
@@ -142,7 +144,8 @@ def answer_after_expiry(why: str, question_id: str):
 @with_draft(lost=answer_after_expiry)
 def question(draft: drafts.Draft, question_id: str):
     """Ask one question; on a valid answer keep it and move on."""
-    bank, answers, wording = content().bank, draft.answers, content().wording(draft.mode)
+    bank, answers = content().bank, draft.answers
+    wording = content().wording(draft.mode, language())
     changing = "change" in request.args
     route = draft.route
     if not route.can_ask(question_id):
@@ -248,13 +251,26 @@ def quick_exit():
 @bp.get("/favicon.ico")
 def favicon():
     """The site's icon where browsers look for it, so no page's visit logs a 404."""
-    return current_app.send_static_file("favicon.ico")
+    return _site_file("favicon.ico", "image/vnd.microsoft.icon")
 
 
 @bp.get("/robots.txt")
 def robots():
     """Search engines may list the check; not the clinicians' pages or referral links."""
-    return current_app.send_static_file("robots.txt")
+    return _site_file("robots.txt", "text/plain")
+
+
+def _site_file(name: str, mimetype: str):
+    """A small file from static/, sent from memory (no open file to leave behind when a browser
+    drops the request, as it often does for the icon), with an ETag for revisits."""
+    response = current_app.response_class(_static_bytes(name), mimetype=mimetype)
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@functools.cache
+def _static_bytes(name: str) -> bytes:
+    return (Path(current_app.static_folder or "static") / name).read_bytes()
 
 
 @bp.get("/privacy")
@@ -265,7 +281,7 @@ def privacy():
 
 def render(template: str, draft: drafts.Draft, **context) -> str:
     """Render a page of the check in the wording of the draft's mode: own use or another's."""
-    wording = content().wording(draft.mode)
+    wording = content().wording(draft.mode, language())
     idle = drafts.seconds_left()  # for the warning before the answers are cleared (idle.js)
     return render_template(
         template, t=wording, paragraphs=wording.paragraphs, idle_seconds=idle, **context

@@ -42,11 +42,14 @@ class Content:
     site: Site
     region: Region
     forms: dict[tuple[str, str], type[QuestionForm]]  # by (mode, question id)
-    wordings: dict[str, Wording] = field(default_factory=dict)  # by mode, made at start-up
+    # by (mode, language), made at start-up
+    wordings: dict[tuple[str, str], Wording] = field(default_factory=dict)
 
-    def wording(self, mode: str) -> Wording:
-        """The wording for a respondent's mode (their own use, or someone else's)."""
-        return self.wordings.get(mode) or next(iter(self.wordings.values()))
+    def wording(self, mode: str, language: str) -> Wording:
+        """The wording for a respondent's mode (their own use, or someone else's) in a
+        language (i18n.language(): the page's)."""
+        found = self.wordings.get((mode, language)) or self.wordings.get((mode, self.bank.language))
+        return found or next(iter(self.wordings.values()))
 
 
 def init_app(app: Flask) -> None:
@@ -56,11 +59,13 @@ def init_app(app: Flask) -> None:
         site, region = load_site(app.config["SITE"])
     except SourceError as err:
         raise SystemExit(f"Cannot start: {err}") from None
-    wordings = {mode: Wording(region, mode, bank.language) for mode in bank.modes}
+    wordings = {
+        (mode, language): Wording(region, mode, language)
+        for mode in bank.modes
+        for language in bank.all_languages
+    }
     app.extensions["screening"] = Content(bank, site, region, build_forms(bank), wordings)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    default = wordings[bank.mode_of({})]  # pages with no check in progress: the person's own
-    app.jinja_env.globals.update(t=default, paragraphs=default.paragraphs)
     app.jinja_env.filters["reference"] = format_code  # "K7F3QD" -> "K7F-3QD", one way everywhere
     app.context_processor(lambda: {"content": content()})
 

@@ -67,7 +67,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
-def _holds_form() -> bool:
+def holds_form() -> bool:
     """Whether this address is a page with a form that posts to itself, so a person can be sent
     back to it after a refused post (its rule takes GET and POST); the others take only posts,
     or only show something."""
@@ -83,7 +83,7 @@ def _bad_host(_error: HTTPException):
 def _page(status: int, title: str, message: str):
     if request_ctx.url_adapter is None:  # Werkzeug could not even bind the Host to the routes
         return _bad_host(BadHost())
-    back = _same_page() if _holds_form() else None
+    back = same_page() if holds_form() else None
     return render_template(
         "errors/error.html", status=status, title=title, message=message, back=back
     ), status
@@ -91,13 +91,13 @@ def _page(status: int, title: str, message: str):
 
 def _csrf_error(error: CSRFError):
     """A form that expired while the person was away is shown again; their answers are kept."""
-    if _holds_form():
+    if holds_form():
         flash(CSRF_AGAIN)
-        return redirect(_same_page(), code=303)
+        return redirect(same_page(), code=303)
     return _page(400, *CSRF_MESSAGE)
 
 
-def _same_page() -> str:
+def same_page() -> str:
     """The page that was posted to, rebuilt from its route (never echoing the raw address)."""
     changing = {"change": 1} if "change" in request.args else {}
     return url_for(request.endpoint, **(request.view_args or {}), **changing)

@@ -23,7 +23,7 @@ def production_app(tmp_path, **config):
 
 
 SAMPLE = {"question_id": "respondent", "token": "x" * 32, "reference": "AAA-AAA"}
-SAMPLE |= {"link_id": "1", "action": "pause", "filename": "style.css"}
+SAMPLE |= {"link_id": "1", "action": "pause", "filename": "style.css", "code": "es"}
 
 
 def every_route(app):

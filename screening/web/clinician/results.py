@@ -27,6 +27,7 @@ from ...storage import connection, records
 from ...storage import shares as share_records
 from .. import store
 from ..content import content
+from ..i18n import language
 from . import audit, bp
 
 PAGE_SIZE = 50  # shared results per page of the list; the CSV streams them all
@@ -80,7 +81,8 @@ def result(reference: str):
         except AnswerError:
             rescored = None
     audit(current_user.id, "view_result", share.code)
-    wording = content().wording(share.mode)  # the bank's words as the respondent saw them
+    # the bank's words as the respondent saw them, in the clinician's language
+    wording = content().wording(share.mode, language())
     return render_template(
         "clinician/result.html",
         share=share,

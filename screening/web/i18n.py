@@ -1,0 +1,117 @@
+"""The language of the pages: the person's choice for the visit, else their browser's.
+
+The interface's words come from gettext catalogs (Flask-Babel, `translations/`); the bank's and
+the region's words are written per language in their own files. Every language the bank is
+written in is offered; choosing one keeps the answers and stays on the same page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from babel import Locale
+from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask_babel import Babel
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from ..core.bank import Text
+from ..settings import PROJECT_DIR
+from .content import Wording, content
+from .errors import holds_form, same_page
+
+SESSION_KEY = "language"  # the person's choice, for the visit (the session cookie)
+babel = Babel()
+bp = Blueprint("language", __name__)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", content_language(app))
+    babel.init_app(
+        app,
+        locale_selector=language,
+        default_translation_directories=str(PROJECT_DIR / "translations"),
+    )
+    app.register_blueprint(bp)
+    app.context_processor(_switch)
+    # The bank's words in the page's language, for pages with no check in progress (the
+    # person's own use); pages of a check give their own mode's `t` (check.render).
+    app.jinja_env.globals.update(t=_page_words, paragraphs=_page_paragraphs)
+
+
+def page_wording() -> Wording:
+    return content().wording(content().bank.mode_of({}), language())
+
+
+def _page_words(text: Text | None) -> str:
+    return page_wording()(text)
+
+
+def _page_paragraphs(text: Text | None) -> list[str]:
+    return page_wording().paragraphs(text)
+
+
+def content_language(app: Flask) -> str:
+    return app.extensions["screening"].bank.language
+
+
+def languages() -> tuple[str, ...]:
+    """The languages offered: those the bank is written in, its default first."""
+    return content().bank.all_languages
+
+
+def language() -> str:
+    """The language of this response: the person's choice, else their browser's best match."""
+    offered = languages()
+    chosen = session.get(SESSION_KEY)
+    if chosen in offered:
+        return chosen
+    return request.accept_languages.best_match(offered) or offered[0]
+
+
+def native_name(code: str) -> str:
+    """A language's name in itself: "English", "Español"."""
+    name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
+    return name[:1].upper() + name[1:]
+
+
+@bp.get("/language/<code>")
+def choose(code: str):
+    """Keep the chosen language for the visit and go back to the page it was chosen on."""
+    if code in languages():
+        session[SESSION_KEY] = code
+    return redirect(_safe_return(request.args.get("next", "")), code=303)
+
+
+def _safe_return(target: str) -> str:
+    """A page of this site that can be shown again: a path (with its query) that a GET here
+    answers; anything else, the start page."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or "\\" in target:
+        return "/"
+    try:
+        current_app.url_map.bind("", url_scheme="http").match(parts.path, method="GET")
+    except RequestRedirect:
+        pass  # the page exists, at an address Werkzeug would tidy
+    except HTTPException:
+        return "/"
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def this_page() -> str:
+    """Where a language switch on this page leads back to: the page itself when a GET shows it
+    (a form that was posted: shown again empty), else the start page."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    return same_page() if holds_form() else "/"
+
+
+def _switch() -> dict:
+    """What every page is given: its language and the others to switch to."""
+    here = language()
+    return {
+        "language": here,
+        "other_languages": [(code, native_name(code)) for code in languages() if code != here],
+        "this_page": this_page,
+        "native_name": native_name,
+    }
