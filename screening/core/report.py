@@ -46,12 +46,14 @@ def timestamp(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds")
 
 
-def words(bank: Bank, text: Text | None, mode: str) -> str:
+def words(bank: Bank, text: Text | None, mode: str, language: str | None = None) -> str:
     """The wording of a text in a mode, or in a mode the text has when it has none for this one
-    (a share keeps the mode it was given in; the bank may since have changed)."""
+    (a share keeps the mode it was given in; the bank may since have changed), in a language
+    (the bank's own by default)."""
     if text is None:
         return ""
-    return text.get(mode if text.has_mode(mode) else next(iter(text.by_mode)), bank.language)
+    mode = mode if text.has_mode(mode) else next(iter(text.by_mode))
+    return text.get(mode, language or bank.language)
 
 
 def answered(bank: Bank, share: Share) -> list[tuple[str, Question | None, tuple[str, ...]]]:
@@ -61,15 +63,23 @@ def answered(bank: Bank, share: Share) -> list[tuple[str, Question | None, tuple
     return [*known, *extra]
 
 
-def question_text(bank: Bank, share: Share, question_id: str, question: Question | None) -> str:
+def question_text(
+    bank: Bank,
+    share: Share,
+    question_id: str,
+    question: Question | None,
+    language: str | None = None,
+) -> str:
     """A question as the person read it; one the bank no longer has is shown by its id."""
-    return words(bank, question.text, share.mode) if question else question_id
+    return words(bank, question.text, share.mode, language) if question else question_id
 
 
-def option_label(bank: Bank, question: Question | None, option_id: str, mode: str) -> str:
+def option_label(
+    bank: Bank, question: Question | None, option_id: str, mode: str, language: str | None = None
+) -> str:
     """An option as the person read it; one the bank no longer has is shown by its id."""
     option = question.option(option_id) if question else None
-    return words(bank, option.label, mode) if option else option_id
+    return words(bank, option.label, mode, language) if option else option_id
 
 
 def band_label(bank: Bank, band_id: str, mode: str, clinical: bool = True) -> str:

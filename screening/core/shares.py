@@ -38,6 +38,7 @@ class SharedResult:
     score_band: str | None = None  # the band of the total (after lifts), when it differs from band
     criteria: int | None = None  # DSM-5-style criteria questions that gave points
     domains: dict[str, int] = field(default_factory=dict)  # domain id -> points (scored ones)
+    language: str = "en"  # the language the respondent answered in (a code of the bank's)
 
     def stored_as(self, code: str) -> Share:
         """This result as stored under a reference code."""
@@ -63,6 +64,7 @@ def from_result(
     link_id: int | None,
     created: datetime.datetime,
     name: str | None = None,
+    language: str | None = None,
 ) -> SharedResult:
     """What sharing this result keeps: the answers that applied, their scoring, mode and date."""
     return SharedResult(
@@ -77,6 +79,7 @@ def from_result(
         flags=tuple(f.id for f in result.flags),
         answers={c.question.id: tuple(o.id for o in c.options) for c in result.counted},
         name=name,
+        language=language or bank.language,
         score_band=result.scored_band.id if result.scored_band is not result.band else None,
         criteria=result.criteria if bank.criteria else None,
         domains={f.domain.id: f.score for f in result.findings},

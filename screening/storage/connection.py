@@ -174,6 +174,12 @@ def add_two_factor_setup_codes(db: Database) -> None:
     db.execute("DELETE FROM recovery_codes")
 
 
+@migrations()
+def add_share_language(db: Database) -> None:
+    """The language a shared result was answered in (results shared before it: English)."""
+    db["shares"].add_column("language", str, not_null_default="en")
+
+
 def connect(path: str | Path) -> Database:
     """Open the database for this process: WAL, a busy timeout, and explicit transactions.
 

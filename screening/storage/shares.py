@@ -39,6 +39,7 @@ def add_share(db: Database, share: SharedResult, nonce: str) -> tuple[Share, str
         "score_band": share.score_band,
         "criteria": share.criteria,
         "domains": json.dumps(share.domains),
+        "language": share.language,
     }
     for _ in range(10):  # a clash among ~387 million codes is rare; try again if it happens
         code = new_code()
@@ -78,6 +79,7 @@ def _share(row: dict) -> Share:
         answers={q: tuple(a) for q, a in json.loads(row["answers"]).items()},
         name=row["name"],
         score_band=row.get("score_band"),
+        language=row.get("language") or "en",
         criteria=row.get("criteria"),
         domains=json.loads(row.get("domains") or "{}"),
     )

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
         locale_selector=language,
         default_translation_directories=str(PROJECT_DIR / "translations"),
     )
+    app.jinja_env.policies["ext.i18n.trimmed"] = True  # as `make translations` extracts them
     app.register_blueprint(bp)
     app.context_processor(_switch)
     # The bank's words in the page's language, for pages with no check in progress (the

@@ -46,6 +46,7 @@ from screening.web import drafts, store
 
 SHARE_COLUMNS = {
     "id",
+    "language",  # the language the person answered in: not identifying
     "code",
     "withdraw_digest",
     "clinician_id",
@@ -239,6 +240,7 @@ def test_sharing_stores_one_row_with_the_scored_answers_and_nothing_identifying(
     assert created.tzinfo is not None
     assert before <= created <= after
     assert row["name"] is None
+    assert row["language"] == "en"
 
     assert set(columns(app, "shares")) == SHARE_COLUMNS
     cookie = client.get_cookie("answers").value

@@ -466,3 +466,34 @@ def test_exports_imports_no_web_package():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_questionnaire_carries_every_other_language_in_fhirs_translation_extension(bank):
+    """The bank's Spanish rides on each question and option (FHIR's translation extension),
+    and the models still read it."""
+    resource = exports.questionnaire(bank)
+    parsed = Questionnaire.model_validate(resource)
+    first = next(i for i in resource["item"] if i["linkId"] == "last_use")
+    (translation,) = first["_text"]["extension"]
+    assert translation["url"] == "http://hl7.org/fhir/StructureDefinition/translation"
+    parts = {
+        p["url"]: next(v for k, v in p.items() if k.startswith("value"))
+        for p in translation["extension"]
+    }
+    assert parts == {"lang": "es", "content": bank.by_id["last_use"].text.get("self", "es")}
+    option = first["answerOption"][0]["valueCoding"]
+    assert option["_display"]["extension"][0]["extension"][0] == {"url": "lang", "valueCode": "es"}
+    assert parsed.item[1].text__ext.extension[0].url.endswith("/translation")
+    english_only = exports.questionnaire(bank.model_copy(update={"languages": ()}))
+    assert "_text" not in json.dumps(english_only)
+
+
+def test_a_response_is_in_the_language_the_person_answered_in(bank):
+    answers = {**ALL_CLEAR, "frequency": "weekly", "time_spent": "a_lot"}
+    spanish = dataclasses.replace(make_share(bank, answers), language="es")
+    resource = exports.questionnaire_response(bank, spanish)
+    QuestionnaireResponse.model_validate(resource)
+    assert resource["language"] == "es"
+    item = next(i for i in resource["item"] if i["linkId"] == "last_use")
+    assert item["text"] == bank.by_id["last_use"].text.get("self", "es")
+    assert exports.questionnaire_response(bank, make_share(bank, answers))["language"] == "en"

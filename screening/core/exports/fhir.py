@@ -1,14 +1,16 @@
 """The bank as a FHIR R4 Questionnaire, and a share as a QuestionnaireResponse (pure).
 
 Codes: each question's options are a code system `urn:screening:<bank>:<question>` whose codes
-are the option ids; bands are `urn:screening:<bank>:band`. Wording is the bank's own language.
+are the option ids; bands are `urn:screening:<bank>:band`. The Questionnaire is in the bank's
+language, with its other languages in FHIR's translation extension; a response is in the
+language the person answered in.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..bank import Bank, Option, Question
+from ..bank import Bank, Option, Question, Text
 from ..conditions import All, AnyOf, Leaf
 from ..report import (
     MODE_LABELS,
@@ -21,6 +23,7 @@ from ..report import (
 )
 from ..shares import Share
 
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 ENABLE_WHEN_EXPRESSION = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 )
@@ -39,11 +42,39 @@ def _system(bank: Bank, question_id: str) -> str:
 
 
 def _coding(
-    bank: Bank, question: Question | None, question_id: str, option_id: str, mode: str
+    bank: Bank,
+    question: Question | None,
+    question_id: str,
+    option_id: str,
+    mode: str,
+    language: str | None = None,
 ) -> Json:
     """A Coding for an option; an option the bank no longer has is shown by its id."""
-    display = option_label(bank, question, option_id, mode)
+    display = option_label(bank, question, option_id, mode, language)
     return {"system": _system(bank, question_id), "code": option_id, "display": display}
+
+
+def _translations(bank: Bank, text: Text | None, mode: str) -> Json:
+    """FHIR's translation extension for a string in the bank's language: the same words in
+    each of the bank's other languages (as `_text`, `_display`...)."""
+    if text is None:
+        return {}
+    mode = (
+        mode if mode in text.by_mode else "*" if "*" in text.by_mode else next(iter(text.by_mode))
+    )
+    wording = text.by_mode[mode]
+    found = [
+        {
+            "url": TRANSLATION,
+            "extension": [
+                {"url": "lang", "valueCode": code},
+                {"url": "content", "valueString": wording[code]},
+            ],
+        }
+        for code in bank.all_languages[1:]
+        if code in wording
+    ]
+    return {"extension": found} if found else {}
 
 
 def _option_mode(option: Option) -> str:
@@ -115,6 +146,8 @@ def _item(bank: Bank, question: Question) -> Json:
         "type": "choice",
         "required": True,  # the flow asks for an answer to every question that applies
     }
+    if translated := _translations(bank, question.text, "self"):
+        item["_text"] = translated
     if question.type == "multiple":
         item["repeats"] = True
     if question.show_if is not None:
@@ -128,10 +161,17 @@ def _item(bank: Bank, question: Question) -> Json:
         else:
             item.update(rule)
     item["answerOption"] = [
-        {"valueCoding": _coding(bank, question, question.id, o.id, _option_mode(o))}
-        for o in question.options
+        {"valueCoding": _option_coding(bank, question, o)} for o in question.options
     ]
     return item
+
+
+def _option_coding(bank: Bank, question: Question, option: Option) -> Json:
+    mode = _option_mode(option)
+    coding = _coding(bank, question, question.id, option.id, mode)
+    if translated := _translations(bank, option.label, mode):
+        coding["_display"] = translated
+    return coding
 
 
 def _scoring_items(bank: Bank) -> list[Json]:
@@ -199,9 +239,10 @@ def questionnaire_response(bank: Bank, share: Share) -> Json:
     items = [
         {
             "linkId": question_id,
-            "text": question_text(bank, share, question_id, question),
+            "text": question_text(bank, share, question_id, question, share.language),
             "answer": [
-                {"valueCoding": _coding(bank, question, question_id, i, share.mode)} for i in ids
+                {"valueCoding": _coding(bank, question, question_id, i, share.mode, share.language)}
+                for i in ids
             ],
         }
         for question_id, question, ids in answered(bank, share)
@@ -209,6 +250,7 @@ def questionnaire_response(bank: Bank, share: Share) -> Json:
     return {
         "resourceType": "QuestionnaireResponse",
         "id": share.code,
+        "language": share.language,  # the questions and answers as the person read them
         "identifier": {"system": "urn:screening:reference", "value": share.reference},
         "questionnaire": f"urn:screening:{bank.id}|{share.bank_version}",
         "status": "completed",

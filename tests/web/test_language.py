@@ -1,0 +1,113 @@
+"""The language of the pages: the browser's by default, the person's choice for the visit,
+switched on any page without losing an answer."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from helpers import csrf_token
+
+SPANISH_TITLE = "Revisión del consumo de ketamina"
+ENGLISH_TITLE = "Ketamine use check"
+
+
+def lang(page) -> str:
+    return re.search(r'<html lang="([^"]+)">', page.text).group(1)
+
+
+def switch_link(page, code: str) -> str:
+    """The address of the page's switch to a language, with its hreflang and lang checked."""
+    found = re.search(rf'<a href="([^"]+)" hreflang="{code}" lang="{code}"', page.text)
+    assert found, f"no switch to {code}"
+    return found.group(1).replace("&amp;", "&")
+
+
+def answers(app, client) -> dict:
+    token = client.get_cookie("answers").value
+    return json.loads(app.extensions["drafts"].decrypt(token))["answers"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("es-US,es;q=0.9,en;q=0.5", "es"),
+        ("es", "es"),
+        ("en-US", "en"),
+        ("fr, de", "en"),
+        ("", "en"),
+    ],
+)
+def test_the_browser_language_picks_the_default(client, accept, expected):
+    page = client.get("/", headers={"Accept-Language": accept} if accept else {})
+    assert lang(page) == expected
+    assert (SPANISH_TITLE if expected == "es" else ENGLISH_TITLE) in page.text
+
+
+def test_every_page_offers_the_other_language_in_its_own_words(client):
+    english = client.get("/")
+    assert '<li aria-current="true" lang="en">English</li>' in english.text
+    assert switch_link(english, "es").startswith("/language/es?next=")
+    spanish = client.get("/", headers={"Accept-Language": "es"})
+    assert '<li aria-current="true" lang="es">Español</li>' in spanish.text
+    assert ">English</a>" in spanish.text and switch_link(spanish, "en")
+
+
+def test_switching_mid_check_keeps_every_answer_and_stays_on_the_question(app, client, respondent):
+    respondent.start()
+    respondent.answer("respondent", "self")
+    before = answers(app, client)
+    question = client.get("/questions/last_use")
+    assert "When did you last use ketamine?" in question.text
+    switched = client.get(switch_link(question, "es"))
+    assert (switched.status_code, switched.location) == (303, "/questions/last_use")
+    again = client.get(switched.location)
+    assert lang(again) == "es" and "¿Cuándo consumió ketamina por última vez?" in again.text
+    assert answers(app, client) == before
+    # The choice holds for the visit, whatever the browser asks for, and the check goes on.
+    page = client.get("/questions/last_use", headers={"Accept-Language": "en"})
+    assert lang(page) == "es"
+    data = {"csrf_token": csrf_token(page.text), "last_use": "past_year"}
+    following = client.post("/questions/last_use", data=data).location
+    assert answers(app, client) == {**before, "last_use": ["past_year"]}
+    back = client.get(switch_link(client.get(following), "en"))
+    assert back.location == following and lang(client.get(following)) == "en"
+
+
+def test_a_question_being_changed_keeps_its_place_in_the_switch(client, respondent):
+    respondent.start()
+    respondent.answer("respondent", "self")
+    page = client.get("/questions/respondent?change=1")
+    assert client.get(switch_link(page, "es")).location == "/questions/respondent?change=1"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/nope",
+        "",
+        "relative",
+    ],
+)
+def test_the_switch_goes_back_only_to_a_page_of_this_site(client, target):
+    response = client.get("/language/es", query_string={"next": target})
+    assert (response.status_code, response.location) == (303, "/")
+
+
+def test_a_language_the_bank_is_not_written_in_changes_nothing(client):
+    client.get("/language/fr", query_string={"next": "/privacy"})
+    assert lang(client.get("/")) == "en"
+
+
+def test_the_answers_never_go_into_the_switch(client, respondent):
+    """The switch carries the page's address only: no answer is in a URL."""
+    respondent.start()
+    respondent.answer("respondent", "other")
+    page = client.get("/questions/relationship")
+    link = switch_link(page, "es")
+    assert link == "/language/es?next=/questions/relationship"
