@@ -62,13 +62,19 @@ def check_command(path: str) -> None:
         click.echo(f"  band {band.id}: shown when {rule}{instead}")
     click.echo(f"  {len(bank.flags)} flags, {len(bank.steps)} steps")
     for region in all_regions():
-        found = readability.readings(bank, region)
-        click.echo(
-            f"  reading grade ({region.id}): median {readability.median(found):.1f} "
-            f"over {len(found)} texts (aim: {readability.MEDIAN_GRADE} or less); hardest:"
-        )
-        for reading in readability.hardest(found):
-            click.echo(f"    {reading.grade:4.1f}  {reading.where}")
+        for language in bank.all_languages:
+            scale = readability.SCALES.get(language)
+            if scale is None:
+                click.echo(f"  ({language}: no reading scale for this language)")
+                continue
+            found = readability.readings(bank, region, language)
+            aim = f"{scale.aim:g} or {'more' if scale.higher_is_easier else 'less'}"
+            click.echo(
+                f"  {scale.name} ({region.id}, {language}): median "
+                f"{readability.median(found):.1f} over {len(found)} texts (aim: {aim}); hardest:"
+            )
+            for reading in readability.hardest(found, language=language):
+                click.echo(f"    {reading.grade:5.1f}  {reading.where}")
 
 
 @bank_commands.command("score")

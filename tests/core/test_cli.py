@@ -65,12 +65,19 @@ def test_check_shipped_bank(invoke):
         "  21 flags, 16 steps",
         lines[13],
     ]
-    # Then, per region, the median reading grade and the five hardest texts to read.
+    # Then, per region and language, the median reading score and the five hardest texts.
     assert re.fullmatch(
-        r"  reading grade \(uk\): median \d\.\d over \d+ texts .*hardest:", lines[13]
+        r"  Flesch-Kincaid grade \(uk, en\): median \d\.\d over \d+ texts \(aim: 6 or less\); "
+        r"hardest:",
+        lines[13],
     )
-    assert len(lines) == 14 + 5 + 1 + 5
-    assert all(re.fullmatch(r"    [ \d]\d\.\d  \S.*", line) for line in lines[14:19])
+    assert re.fullmatch(
+        r"  Fernández-Huerta ease \(uk, es\): median \d\d\.\d over \d+ texts \(aim: 70 or more\); "
+        r"hardest:",
+        lines[19],
+    )
+    assert len(lines) == 13 + 2 * 2 * (1 + 5)  # then two regions, two languages each
+    assert all(re.fullmatch(r"    [ \d][ \d]\d\.\d  \S.*", line) for line in lines[14:19])
 
 
 def test_check_defaults_to_shipped_bank(invoke):
@@ -94,7 +101,7 @@ def test_check_assist(invoke):
         "  0 flags, 0 steps",
         *result.output.splitlines()[8:],
     ]
-    assert result.output.splitlines()[8].startswith("  reading grade (uk): median")
+    assert result.output.splitlines()[8].startswith("  Flesch-Kincaid grade (uk, en): median")
 
 
 def test_check_broken_bank(invoke, tmp_path):

@@ -226,6 +226,28 @@ def test_bank_words_are_plain(bank, region_id):
     assert worst.grade <= readability.MOST_GRADE, worst
 
 
+@pytest.mark.parametrize("region_id", REGIONS)
+def test_the_spanish_words_are_fairly_easy_or_easier(bank, region_id):
+    """Fernández-Huerta: the middle Spanish text at least "bastante fácil" (70), none "muy
+    difícil" (under 30), measured as the region shows it, Spanish terms filled in."""
+    found = readability.readings(bank, load_region(region_id), "es")
+    assert len(found) > 200
+    assert all("{" not in r.words for r in found)  # every placeholder has Spanish words
+    assert readability.median(found) >= readability.SPANISH_EASE
+    worst = readability.hardest(found, 1, "es")[0]
+    assert worst.grade >= 30, worst
+
+
+def test_the_spanish_scale_would_catch_hard_words():
+    spanish = readability.SCALES["es"].measure
+    hard = (
+        "No obstante la considerable heterogeneidad interindividual, la uropatía asociada a la "
+        "ketamina requiere una investigación urológica exhaustiva y multidisciplinaria."
+    )
+    assert spanish(hard) < readability.SPANISH_EASE
+    assert spanish("Llame si necesita ayuda. Estamos aquí para usted.") >= readability.SPANISH_EASE
+
+
 def test_readability_would_catch_hard_words():
     hard = (
         "Notwithstanding considerable interindividual heterogeneity, ketamine-associated "
