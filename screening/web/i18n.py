@@ -70,6 +70,16 @@ def language() -> str:
     return request.accept_languages.best_match(offered) or offered[0]
 
 
+def language_name(code: str) -> str:
+    """A language's name in the page's language ("Spanish" on an English page)."""
+    locale = code.replace("-", "_")
+    try:
+        name = Locale.parse(locale).get_display_name(language().replace("-", "_")) or code
+    except (ValueError, LookupError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
 def native_name(code: str) -> str:
     """A language's name in itself: "English", "Español"."""
     name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
@@ -115,4 +125,5 @@ def _switch() -> dict:
         "other_languages": [(code, native_name(code)) for code in languages() if code != here],
         "this_page": this_page,
         "native_name": native_name,
+        "language_name": language_name,
     }
