@@ -18,6 +18,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core import flow
 from ..core.bank import Question
@@ -31,22 +33,27 @@ from .limits import SUBMIT, limiter
 
 bp = Blueprint("check", __name__)
 
-RESTART_MESSAGE = (
-    "Start the check here. To protect your privacy, answers are cleared after {minutes} minutes "
-    "without activity."
+# The interface's words are lazy: each is looked up in the page's language when it is used.
+RESTART_MESSAGE = _l(
+    "Start the check here. To protect your privacy, answers are cleared after %(minutes)s "
+    "minutes without activity."
 )
-UNREADABLE_MESSAGE = (
+UNREADABLE_MESSAGE = _l(
     "We could not continue your check: your answers had expired or could not be read, so they "
     "have been cleared. Please start again."
 )
 # A question posted once the answers before it were cleared: what happened, and what was kept.
 CLEARED = {
-    "idle": "Your answers were cleared after {minutes} minutes without activity, to keep them "
-    "private.",
-    "unreadable": "Your earlier answers had expired or could not be read, so they were cleared.",
+    "idle": _l(
+        "Your answers were cleared after %(minutes)s minutes without activity, to keep them "
+        "private."
+    ),
+    "unreadable": _l(
+        "Your earlier answers had expired or could not be read, so they were cleared."
+    ),
 }
-KEPT_RECORDED = "We kept the answer you just gave. Please answer the next questions again."
-KEPT_FILLED = (
+KEPT_RECORDED = _l("We kept the answer you just gave. Please answer the next questions again.")
+KEPT_FILLED = _l(
     "We kept the answer you just gave. It will be filled in when you get back to that question. "
     "Please answer the questions before it again."
 )
@@ -86,12 +93,12 @@ def with_draft(finished: bool = False, lost: Callable | None = None) -> Callable
             except drafts.DraftUnreadable:
                 if lost is not None and request.method == "POST":
                     return lost("unreadable", *args, **kwargs)
-                flash(UNREADABLE_MESSAGE)
+                flash(str(UNREADABLE_MESSAGE))
                 return redirect(url_for(".start"))
             if draft is None:
                 if lost is not None and request.method == "POST":
                     return lost("idle", *args, **kwargs)
-                flash(RESTART_MESSAGE.format(minutes=current_app.config["DRAFT_MINUTES"]))
+                flash(RESTART_MESSAGE % {"minutes": current_app.config["DRAFT_MINUTES"]})
                 return redirect(url_for(".start"))
             if finished and draft.route.first_unanswered() is not None:
                 return redirect(_next_url(draft.answers, route=draft.route))
@@ -133,8 +140,8 @@ def answer_after_expiry(why: str, question_id: str):
         draft = replace(draft, kept=(question_id, posted)) if posted else draft
         kept = KEPT_FILLED if posted else ""
     drafts.keep(draft)
-    minutes = current_app.config["DRAFT_MINUTES"]
-    flash(f"{CLEARED[why].format(minutes=minutes)} {kept}".strip())
+    cleared = CLEARED[why] % {"minutes": current_app.config["DRAFT_MINUTES"]}
+    flash(f"{cleared} {kept}".strip())
     return redirect(_next_url(draft.answers, route=draft.route))
 
 
@@ -234,7 +241,7 @@ def still_here(draft: drafts.Draft):
 def clear():
     """Forget the answers in this browser and go back to the start."""
     drafts.clear()
-    flash("Your answers have been cleared.")
+    flash(_("Your answers have been cleared."))
     return redirect(url_for(".start"))
 
 
@@ -309,5 +316,8 @@ def _error_message(
         return None
     if EXCLUSIVE in errors:
         alone = next(o for o in question.options if o.exclusive and o.id in chosen)
-        return f"Select '{wording(alone.label)}' on its own, or select the answers that apply"
-    return wording(question.error) or "Select an answer"
+        return _(
+            "Select '%(answer)s' on its own, or select the answers that apply",
+            answer=wording(alone.label),
+        )
+    return wording(question.error) or _("Select an answer")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import Flask, flash, redirect, render_template, request, url_for
 from flask.globals import request_ctx
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
@@ -15,47 +17,63 @@ from .security import BadHost
 
 log = logging.getLogger(__name__)
 
-# status -> (title, what happened and what to do)
+# status -> (title, what happened and what to do), in the page's language when shown
 MESSAGES = {
     400: (
-        "Something was wrong with what was sent",
-        "The page sent something we could not use, so nothing was changed. Your answers so far "
-        "are safe. Go back to the question and choose one of the answers shown.",
+        _l("Something was wrong with what was sent"),
+        _l(
+            "The page sent something we could not use, so nothing was changed. Your answers so "
+            "far are safe. Go back to the question and choose one of the answers shown."
+        ),
     ),
     403: (
-        "You cannot see this page",
-        "This page is not open to you. If you think it should be, contact the service that runs "
-        "this site.",
+        _l("You cannot see this page"),
+        _l(
+            "This page is not open to you. If you think it should be, contact the service that "
+            "runs this site."
+        ),
     ),
-    404: ("Page not found", "If you typed the web address, check it is correct."),
-    405: ("That did not work", "This page cannot be used that way. Go back and try again."),
+    404: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
+    405: (
+        _l("That did not work"),
+        _l("This page cannot be used that way. Go back and try again."),
+    ),
     413: (
-        "Too much was sent",
-        "The page sent more than a question needs, so nothing was changed. Go back and try again.",
+        _l("Too much was sent"),
+        _l(
+            "The page sent more than a question needs, so nothing was changed. Go back and try "
+            "again."
+        ),
     ),
     415: (
-        "Something was wrong with what was sent",
-        "The page sent its answers in a form this service does not accept, so nothing was "
-        "changed. Your answers so far are safe. Go back and try again.",
+        _l("Something was wrong with what was sent"),
+        _l(
+            "The page sent its answers in a form this service does not accept, so nothing was "
+            "changed. Your answers so far are safe. Go back and try again."
+        ),
     ),
     429: (
-        "Too many tries",
-        "For everyone's safety there is a limit on how often this can be done. Nothing was "
-        "changed. Please wait a few minutes and try again.",
+        _l("Too many tries"),
+        _l(
+            "For everyone's safety there is a limit on how often this can be done. Nothing was "
+            "changed. Please wait a few minutes and try again."
+        ),
     ),
     500: (
-        "Sorry, there is a problem with the service",
-        "Nothing you have answered has been stored. Please try again in a few minutes.",
+        _l("Sorry, there is a problem with the service"),
+        _l("Nothing you have answered has been stored. Please try again in a few minutes."),
     ),
 }
-CSRF_AGAIN = (
+CSRF_AGAIN = _l(
     "This page had been open for a long time, so for your security your last choice was not "
     "saved. Your earlier answers are safe: please choose again."
 )
 CSRF_MESSAGE = (
-    "The page was open for a long time",
-    "For your security, forms stop working after a while. Your earlier answers are safe: go back "
-    "to the page, choose your answer again and continue.",
+    _l("The page was open for a long time"),
+    _l(
+        "For your security, forms stop working after a while. Your earlier answers are safe: go "
+        "back to the page, choose your answer again and continue."
+    ),
 )
 
 
@@ -80,10 +98,12 @@ def _bad_host(_error: HTTPException):
     return render_template("errors/bad_host.html"), 400
 
 
-def _page(status: int, title: str, message: str):
+def _page(status: int, title: object, message: object):
     if request_ctx.url_adapter is None:  # Werkzeug could not even bind the Host to the routes
         return _bad_host(BadHost())
     back = same_page() if holds_form() else None
+    # Lazy strings made plain text here, so the page escapes them like any other text.
+    title, message = str(title), str(message)
     return render_template(
         "errors/error.html", status=status, title=title, message=message, back=back
     ), status
@@ -92,7 +112,7 @@ def _page(status: int, title: str, message: str):
 def _csrf_error(error: CSRFError):
     """A form that expired while the person was away is shown again; their answers are kept."""
     if holds_form():
-        flash(CSRF_AGAIN)
+        flash(str(CSRF_AGAIN))
         return redirect(same_page(), code=303)
     return _page(400, *CSRF_MESSAGE)
 
@@ -105,7 +125,7 @@ def same_page() -> str:
 
 def _http_error(error: HTTPException):
     status = error.code or 500
-    title, message = MESSAGES.get(status, (error.name, "Go back and try again."))
+    title, message = MESSAGES.get(status, (error.name, _("Go back and try again.")))
     return _page(status, title, message)
 
 

@@ -10,6 +10,8 @@ import datetime
 from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length
@@ -23,6 +25,7 @@ from ..storage.records import Clinician, Link
 from . import drafts, store
 from .content import content
 from .forms import plain_text
+from .i18n import language
 from .limits import SHARE, WITHDRAW, limiter
 
 bp = Blueprint("sharing", __name__)
@@ -30,15 +33,15 @@ bp = Blueprint("sharing", __name__)
 
 class ShareForm(FlaskForm):
     name = StringField(
-        "Your name or initials (optional)",
+        _l("Your name or initials (optional)"),
         filters=[plain_text],
-        validators=[Length(max=40, message="Use 40 characters or fewer")],
+        validators=[Length(max=40, message=_l("Use 40 characters or fewer"))],
     )
 
 
 class WithdrawForm(FlaskForm):
-    reference = StringField("Reference code", validators=[Length(max=20)])
-    secret = StringField("Withdrawal code", validators=[Length(max=40)])
+    reference = StringField(_l("Reference code"), validators=[Length(max=20)])
+    secret = StringField(_l("Withdrawal code"), validators=[Length(max=40)])
     this_browser = HiddenField()  # set by the button on the page shown right after sharing
 
 
@@ -76,7 +79,7 @@ def share():
         return redirect(url_for(".shared"))
     form = ShareForm()
     if not form.validate():
-        flash("Your name or initials can be at most 40 characters. Nothing was shared.")
+        flash(_("Your name or initials can be at most 40 characters. Nothing was shared."))
         return redirect(url_for("check.result"))
     link, clinician = found
     if _link_is_busy(link):
@@ -88,6 +91,7 @@ def share():
         link_id=link.id,
         created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
         name=(form.name.data or "").strip() or None,
+        language=language(),  # the language the person answered in, for the clinician
     )
     try:
         stored, secret = share_records.add_share(store.db(), result, draft.nonce)
@@ -114,7 +118,7 @@ def shared():
     )
 
 
-NO_MATCH = "The codes do not match a shared result. Check both codes and try again."
+NO_MATCH = _l("The codes do not match a shared result. Check both codes and try again.")
 
 
 @bp.get("/shared/delete")
@@ -151,9 +155,9 @@ def withdraw():
         if deleted:
             if own:
                 drafts.keep(replace(draft, share=None))
-            flash("Your shared result has been deleted. Your clinician can no longer see it.")
+            flash(_("Your shared result has been deleted. Your clinician can no longer see it."))
             return redirect(url_for("check.start"))
-        return render_template("sharing/withdraw.html", form=form, error=NO_MATCH), 400
+        return render_template("sharing/withdraw.html", form=form, error=str(NO_MATCH)), 400
     return render_template("sharing/withdraw.html", form=form)
 
 

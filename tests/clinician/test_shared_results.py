@@ -19,14 +19,16 @@ from clinic import (
     execute,
     post_form,
     reference,
+    respondent_client,
     scored,
+    share,
     shared_through,
     shares,
     signed_in,
 )
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-from helpers import ALL_CLEAR, in_bank_order
+from helpers import ALL_CLEAR, Respondent, in_bank_order
 
 from screening.core.shares import from_result
 from screening.storage import shares as share_records
@@ -256,3 +258,25 @@ def test_urgent_flags_stand_out_on_the_result_and_the_list(app, amira):
     rows = re.findall(r"<tr[ >].*?</tr>", browser.get("/clinician/").text, re.S)
     tagged = [reference(urgent) in row for row in rows if 'class="tag tag--urgent"' in row]
     assert tagged == [True]
+
+
+def test_a_result_answered_in_spanish_says_so_to_the_clinician(app, amira):
+    """The share keeps the language the person answered in; the clinician reads the answers
+    in their own language, with that language named, and the FHIR response carries it."""
+    link = add_link(app, amira.id)
+    client = respondent_client(app)
+    client.get(f"/r/{link.token}")
+    client.get("/language/es?next=/")  # the person chose Spanish before starting
+    person = Respondent(client)
+    person.answer_all(ALL_CLEAR)
+    assert person.finish().status_code == 200
+    assert share(client).location == "/shared"
+    (row,) = shares(app)
+    assert row["language"] == "es"
+    browser = signed_in(app)
+    page = html.unescape(browser.get(f"/clinician/results/{reference(row)}").text)
+    assert re.search(r"Answered in</dt><dd[^>]*>Spanish</dd>", page)
+    assert "Whose ketamine use are you checking?" in page  # the clinician's language
+    fhir = browser.get(f"/clinician/results/{reference(row)}/fhir").get_json(force=True)
+    assert fhir["language"] == "es"
+    assert "¿De quién" in json.dumps(fhir, ensure_ascii=False)  # as the person read it

@@ -3,11 +3,12 @@ switched on any page without losing an answer."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
 import pytest
-from helpers import csrf_token
+from helpers import ALL_CLEAR, Respondent, csrf_token
 
 SPANISH_TITLE = "Revisión del consumo de ketamina"
 ENGLISH_TITLE = "Ketamine use check"
@@ -111,3 +112,98 @@ def test_the_answers_never_go_into_the_switch(client, respondent):
     page = client.get("/questions/relationship")
     link = switch_link(page, "es")
     assert link == "/language/es?next=/questions/relationship"
+
+
+# --- a whole check in Spanish: no English word on any page -------------------------------------
+
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text)}
+
+
+def _vocabularies(app) -> tuple[set[str], set[str]]:
+    """The words of every English text (catalog ids, bank, help) and of every Spanish one (and
+    the names Spanish pages keep as they are)."""
+    from babel.messages.pofile import read_po
+
+    from screening.core.bank import texts_in
+
+    content = app.extensions["screening"]
+    english, spanish = set(), set()
+    with open("translations/es/LC_MESSAGES/messages.po", "rb") as po:
+        for message in read_po(po):
+            if message.id:
+                ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                strs = message.string if isinstance(message.string, tuple) else (message.string,)
+                english |= set().union(*(_words(re.sub(r"<[^>]+>|%\(\w+\)s", " ", i)) for i in ids))
+                spanish |= set().union(
+                    *(_words(re.sub(r"<[^>]+>|%\(\w+\)s", " ", s)) for s in strs)
+                )
+    region = content.region
+    texts = [
+        text for _, text in [*texts_in(content.bank), *texts_in(region), *texts_in(content.site)]
+    ]
+    for text in [*texts, *region.terms.values()]:
+        for wording in text.by_mode.values():
+            english |= _words(wording.get("en", ""))
+            spanish |= _words(wording.get("es", "") + " " + wording.get("", ""))
+    for resource in region.resources:  # numbers and addresses are the same in every language
+        spanish |= _words(" ".join(filter(None, (resource.web, resource.email))))
+    return english, spanish
+
+
+def _visible(html_text: str) -> str:
+    html_text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html_text)
+    html_text = re.sub(r'(?s)<a [^>]*hreflang="en"[^>]*>.*?</a>', " ", html_text)  # "English"
+    html_text = re.sub(r'(?s)<li aria-current="true" lang="en">.*?</li>', " ", html_text)
+    return html.unescape(re.sub(r"<[^>]+>", " ", html_text))
+
+
+SPANISH_JOURNEYS = {
+    "self, no signs": "all_clear",
+    "self, many signs in crisis": "many_signs_in_crisis",
+    "someone else, crisis and unknowns": "proxy_crisis_unknowns",
+}
+
+
+@pytest.mark.parametrize("scenario", SPANISH_JOURNEYS.values(), ids=SPANISH_JOURNEYS.keys())
+def test_a_whole_check_in_spanish_shows_no_english_word(app, client, scenario):
+    """Every page of a check in Spanish, in both modes and without JavaScript (a test client
+    runs none): start, each question (and one with an error), check answers, the result,
+    privacy, a page not found."""
+    from personas import SCENARIOS
+
+    english, spanish = _vocabularies(app)
+    english_only = english - spanish
+    chosen = SCENARIOS[scenario].answers if scenario in SCENARIOS else ALL_CLEAR
+    client.get("/language/es?next=/")
+    pages = {"start": client.get("/")}
+    person = Respondent(client)
+    response = person.start()
+    pages["question error"] = client.post(
+        response.location, data={"csrf_token": csrf_token(pages["start"].text)}
+    )
+    while response.location and response.location.startswith("/questions/"):
+        question_id = response.location.split("/")[-1].split("?")[0]
+        pages[question_id] = client.get(response.location)
+        answer = chosen[question_id]
+        response = person.answer(question_id, *([answer] if isinstance(answer, str) else answer))
+    pages["check answers"] = client.get("/check-answers")
+    pages["result"] = person.finish()
+    pages["privacy"] = client.get("/privacy")
+    pages["not found"] = client.get("/no-such-page")
+    found = {}
+    for name, page in pages.items():
+        assert lang(page) == "es", name
+        left = sorted(_words(_visible(page.text)) & english_only)
+        if left:
+            found[name] = left
+    assert found == {}
+
+
+def test_the_english_word_check_finds_english(app):
+    english, spanish = _vocabularies(app)
+    assert {"your", "answers", "the", "continue"} <= english - spanish
+    assert not {"respuestas", "continuar"} & (english - spanish)
