@@ -27,9 +27,31 @@ def tab_to(page, selector: str, limit: int = 30) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+# The words the journeys look for, in each language the check is offered in.
+WORDS = {
+    "en": {
+        "start": "Start now", "continue": "Continue", "see result": "See your result",
+        "result": "Your result", "self": "My own use", "other": "Someone else's use",
+        "print": "Print option", "clear": "Clear my answers and start again",
+        "cleared": "Your answers have been cleared.", "error": "Error: ",
+        "band self": "fewer signs of risk", "band other": "fewer reasons for concern",
+    },
+    "es": {
+        "start": "Empezar ahora", "continue": "Continuar", "see result": "Ver su resultado",
+        "result": "Su resultado", "self": "Mi propio consumo",
+        "other": "El consumo de otra persona",
+        "print": "opción Imprimir", "clear": "Borrar mis respuestas y empezar de nuevo",
+        "cleared": "Sus respuestas se borraron.", "error": "Error: ",
+        "band self": "pocas señales de riesgo", "band other": "pocos motivos de preocupación",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", WORDS)
 @pytest.mark.parametrize(("mode", "questions"), [("self", 22), ("other", 25)])
-def test_keyboard_only_check(browser, live, mode, questions):
-    context = browser.new_context(viewport=PHONE, base_url=live.url)
+def test_keyboard_only_check(browser, live, mode, questions, language):
+    words = WORDS[language]
+    context = browser.new_context(viewport=PHONE, base_url=live.url, locale=language)
     page = context.new_page()
     page.goto("/")
     tab_to(page, "button.button--start")
@@ -58,24 +80,27 @@ def test_keyboard_only_check(browser, live, mode, questions):
     assert len(asked) == questions, asked
     assert {"gave_up", "hazardous", "despite_harm"} <= set(asked)
     assert "time_spent" not in asked
-    assert page.get_by_text("Someone else's use" if mode == "other" else "My own use").count()
-    tab_to(page, "form button[type=submit]")
+    assert page.get_by_text(words[mode]).count()
+    tab_to(page, "form button[type=submit]", limit=questions + 10)  # past a Change link each
     page.keyboard.press("Enter")
     page.wait_for_url("**/result")
-    assert page.locator("h1").inner_text() == "Your result"
+    assert page.locator("h1").inner_text() == words["result"]
+    assert page.locator("html").get_attribute("lang") == language
     context.close()
 
 
-@pytest.mark.parametrize(
-    ("mode", "band"), [("self", "fewer signs of risk"), ("other", "fewer reasons for concern")]
-)
-def test_check_without_javascript(browser, live, mode, band):
-    context = browser.new_context(viewport=PHONE, base_url=live.url, java_script_enabled=False)
+@pytest.mark.parametrize("language", WORDS)
+@pytest.mark.parametrize("mode", ["self", "other"])
+def test_check_without_javascript(browser, live, mode, language):
+    words = WORDS[language]
+    context = browser.new_context(
+        viewport=PHONE, base_url=live.url, java_script_enabled=False, locale=language
+    )
     page = context.new_page()
     page.goto("/")
-    page.get_by_role("button", name="Start now").click()
-    page.get_by_role("button", name="Continue").click()
-    expect(page).to_have_title(re.compile(r"^Error: "))
+    page.get_by_role("button", name=words["start"]).click()
+    page.get_by_role("button", name=words["continue"]).click()
+    expect(page).to_have_title(re.compile(rf"^{words['error']}"))
     choices = {"respondent": mode, "last_use": "past_year", "treatment": "no"}
     choices |= {"mixing": "none", "urinary": "none"}
     while "/questions/" in page.url:
@@ -83,16 +108,30 @@ def test_check_without_javascript(browser, live, mode, band):
         option = choices.get(question)
         label = page.locator(f"label[for={question}-{option}]" if option else "label").first
         label.click()
-        page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="See your result").click()
+        page.get_by_role("button", name=words["continue"]).click()
+    page.get_by_role("button", name=words["see result"]).click()
     assert page.url.endswith("/result")
-    assert band in page.locator("#band").inner_text()
+    assert words[f"band {mode}"] in page.locator("#band").inner_text()
     assert page.locator("[data-print]").is_hidden()  # the Print button needs JavaScript
-    expect(page.locator("body")).to_contain_text(
-        "Print option"
-    )  # so the page says how to print instead
-    page.get_by_role("button", name="Clear my answers and start again").click()
-    expect(page.locator("body")).to_contain_text("Your answers have been cleared.")
+    expect(page.locator("body")).to_contain_text(words["print"])  # so it says how to print
+    page.get_by_role("button", name=words["clear"]).click()
+    expect(page.locator("body")).to_contain_text(words["cleared"])
+    context.close()
+
+
+def test_switching_to_spanish_mid_check_keeps_the_answers_without_javascript(browser, live):
+    context = browser.new_context(viewport=PHONE, base_url=live.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_role("button", name="Start now").click()
+    page.locator("label[for=respondent-self]").click()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/questions/last_use")
+    page.get_by_role("link", name="Español").click()
+    page.wait_for_url("**/questions/last_use")  # the same question
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.get_by_role("link", name="Volver").click()
+    expect(page.locator("#respondent-self")).to_be_checked()  # the answer is kept
     context.close()
 
 

@@ -29,10 +29,15 @@ def goto(path: str) -> Callable:
     return lambda page: page.goto(path)
 
 
+def continue_(page) -> None:
+    """Press the question's Continue (by its place, so the states are reached in any language)."""
+    page.locator("main form button[type=submit]").click()
+
+
 def submit_empty(path: str) -> Callable:
     def run(page):
         page.goto(path)
-        page.get_by_role("button", name="Continue").click()
+        continue_(page)
 
     return run
 
@@ -41,21 +46,21 @@ def both_none_and_alcohol(page):
     page.goto("/questions/mixing")
     page.check("#mixing-alcohol")
     page.check("#mixing-none")
-    page.get_by_role("button", name="Continue").click()
+    continue_(page)
 
 
 def tampered(page):
     page.goto("/questions/last_use")
     page.eval_on_selector("#last_use-never", "input => { input.value = 'made_up' }")
     page.check("#last_use-never")
-    page.get_by_role("button", name="Continue").click()
+    continue_(page)
 
 
 def without_csrf_token(page):
     page.goto("/questions/last_use")
     page.eval_on_selector("input[name=csrf_token]", "input => input.remove()")
     page.check("#last_use-never")
-    page.get_by_role("button", name="Continue").click()
+    continue_(page)
 
 
 def oversized(page):
@@ -63,7 +68,7 @@ def oversized(page):
     big = "form => form.insertAdjacentHTML('beforeend', `<textarea name=x>${'x'.repeat(70000)}`)"
     page.eval_on_selector("form", big)
     page.check("#last_use-never")
-    page.get_by_role("button", name="Continue").click()
+    continue_(page)
 
 
 def wrong_current_password(page) -> None:
@@ -148,7 +153,7 @@ def wrong_codes(page):
     page.goto("/withdraw")
     page.fill("#reference", "AAA-AAA")
     page.fill("#secret", "AAAA-AAAA-AAAA-AAAA")
-    page.get_by_role("button", name="Delete shared result").click()
+    page.locator("main form button[type=submit]").click()  # Delete shared result
 
 
 def empty_link_form(page):
@@ -298,7 +303,7 @@ SHARING_PAGES: dict[str, Callable] = {
 
 def share_again(page) -> None:
     page.goto("/result")
-    page.get_by_role("button", name="Share with Dr Amira Shah").click()
+    page.locator("form[action='/share'] button[type=submit]").click()  # Share with Dr Amira Shah
 
 
 @pytest.mark.parametrize("name", [*PAGES, *SHARING_PAGES])
@@ -314,6 +319,31 @@ def test_page_is_accessible(browser, live, viewport, name):
             assert page.locator("#band").inner_text() == live.band_title(answers, band)
         assert axe_violations(page) == []
         assert page.csp_errors == []  # nothing blocked by the Content-Security-Policy
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {size['width']}px"
+    finally:
+        context.close()
+
+
+# The respondent's page states, in Spanish (the clinicians' pages are English for now).
+SPANISH_PAGES = [
+    name
+    for name in [*PAGES, *SHARING_PAGES]
+    if not name.startswith(("clinician-", "error-500", "bad-host"))
+]
+
+
+@pytest.mark.parametrize("name", SPANISH_PAGES)
+def test_page_is_accessible_in_spanish(browser, live, viewport, name):
+    """axe on every respondent page state in Spanish at both widths: labels, names and the
+    page's language right, nothing scrolls sideways with the longer words."""
+    width_name, size = viewport
+    context, page = open_page(browser, live, name, size, locale="es")
+    try:
+        screenshot(page, f"es-{name}-{width_name}")
+        assert page.locator("html").get_attribute("lang") == "es"
+        assert axe_violations(page) == []
+        assert page.csp_errors == []
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {size['width']}px"
     finally:
