@@ -207,3 +207,16 @@ def test_the_english_word_check_finds_english(app):
     english, spanish = _vocabularies(app)
     assert {"your", "answers", "the", "continue"} <= english - spanish
     assert not {"respuestas", "continuar"} & (english - spanish)
+
+
+def test_a_crisis_result_in_spanish_says_how_to_reach_988_in_spanish(client):
+    """988 answers in Spanish when the caller presses 2 (or texts AYUDA): the crisis help, which
+    comes first, says so."""
+    from personas import SCENARIOS
+
+    client.get("/language/es?next=/")
+    person = Respondent(client)
+    person.answer_all(SCENARIOS["many_signs_in_crisis"].answers)
+    page = _visible(person.finish().text)
+    first = page.index("llame al 988 y oprima el 2 para español, o envíe AYUDA")
+    assert first < page.index("Sus respuestas sugieren")  # before the result's own words
