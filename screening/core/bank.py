@@ -69,17 +69,21 @@ class Text(Model):
     def has_mode(self, mode: str) -> bool:
         return "*" in self.by_mode or mode in self.by_mode
 
+    def wording_for(self, mode: str) -> dict[str, str]:
+        """A mode's wording by language: its own, else the one for every mode ("*")."""
+        return self.by_mode.get(mode) or self.by_mode.get("*") or {}
+
     def missing_languages(self, mode: str, languages: tuple[str, ...]) -> list[str]:
         """The languages of a bank's that this text has no wording in, for a mode ("*": the
         wording for every mode). A plain string is in a one-language bank's language only."""
-        wording = self.by_mode.get(mode) or self.by_mode.get("*") or {}
+        wording = self.wording_for(mode)
         if len(languages) == 1 and "" in wording:
             return []
         return [language for language in languages if language not in wording]
 
     def is_plain(self, mode: str) -> bool:
         """Whether a mode's wording is one string, in no language named."""
-        return set(self.by_mode.get(mode) or self.by_mode.get("*") or {}) == {""}
+        return set(self.wording_for(mode)) == {""}
 
     def get(self, mode: str = "self", language: str = "") -> str:
         """Return the wording for a mode and language, falling back to any language."""

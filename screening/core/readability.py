@@ -47,9 +47,6 @@ class Scale:
     aim: float  # the median text: at most this (lower is easier) or at least (higher is easier)
     higher_is_easier: bool
 
-    def meets(self, score: float) -> bool:
-        return score >= self.aim if self.higher_is_easier else score <= self.aim
-
 
 SPANISH_EASE = 70  # Fernández-Huerta: 70-80 "bastante fácil" (fairly easy), 80-90 "fácil"
 SCALES = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask import Blueprint, Flask, current_app, g, redirect, request, session
 from flask_babel import Babel
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -26,7 +26,7 @@ bp = Blueprint("language", __name__)
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", content_language(app))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.extensions["screening"].bank.language)
     babel.init_app(
         app,
         locale_selector=language,
@@ -52,38 +52,40 @@ def _page_paragraphs(text: Text | None) -> list[str]:
     return page_wording().paragraphs(text)
 
 
-def content_language(app: Flask) -> str:
-    return app.extensions["screening"].bank.language
-
-
 def languages() -> tuple[str, ...]:
     """The languages offered: those the bank is written in, its default first."""
     return content().bank.all_languages
 
 
 def language() -> str:
-    """The language of this response: the person's choice, else their browser's best match."""
-    offered = languages()
-    chosen = session.get(SESSION_KEY)
-    if chosen in offered:
-        return chosen
-    return request.accept_languages.best_match(offered) or offered[0]
+    """The language of this response: the person's choice, else their browser's best match
+    (worked out once per request: every `t(...)` on a page asks)."""
+    if "page_language" not in g:
+        offered = languages()
+        chosen = session.get(SESSION_KEY)
+        best = request.accept_languages.best_match(offered) or offered[0]
+        g.page_language = chosen if chosen in offered else best
+    return g.page_language
+
+
+def _display_name(code: str, in_language: str) -> str:
+    """A language's name, written in a language, with a capital: "Spanish", "Español"."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(in_language.replace("-", "_"))
+    except (ValueError, LookupError):
+        return code
+    name = name or code
+    return name[:1].upper() + name[1:]
 
 
 def language_name(code: str) -> str:
     """A language's name in the page's language ("Spanish" on an English page)."""
-    locale = code.replace("-", "_")
-    try:
-        name = Locale.parse(locale).get_display_name(language().replace("-", "_")) or code
-    except (ValueError, LookupError):
-        return code
-    return name[:1].upper() + name[1:]
+    return _display_name(code, language())
 
 
 def native_name(code: str) -> str:
     """A language's name in itself: "English", "Español"."""
-    name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
-    return name[:1].upper() + name[1:]
+    return _display_name(code, code)
 
 
 @bp.get("/language/<code>")

@@ -59,10 +59,7 @@ def _translations(bank: Bank, text: Text | None, mode: str) -> Json:
     each of the bank's other languages (as `_text`, `_display`...)."""
     if text is None:
         return {}
-    mode = (
-        mode if mode in text.by_mode else "*" if "*" in text.by_mode else next(iter(text.by_mode))
-    )
-    wording = text.by_mode[mode]
+    wording = text.wording_for(mode) or next(iter(text.by_mode.values()))
     found = [
         {
             "url": TRANSLATION,
