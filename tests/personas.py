@@ -91,7 +91,7 @@ PERSONAS: dict[str, Persona] = {
         "many_signs",
         first="crisis",
         flags={"crisis", "see_doctor", "mixing_opioids", "mixing_depressants", "alone"},
-        steps=("crisis_now", "see_doctor", "carry_naloxone"),
+        steps=("crisis_now", "see_doctor", "mood_doctor"),
     ),
     # Esketamine only as directed: no risk band, the treatment framing.
     "esketamine_as_directed": persona(
@@ -153,6 +153,14 @@ PERSONAS: dict[str, Persona] = {
         flags={"mixing_depressants", "alone"},
         absent=CRISIS_FLAGS | {"mixing_opioids", "hard_to_control"},
         steps=("do_not_mix", "make_a_plan"),
+    ),
+    # Mixing with opioids: the safest choice (not mixing) first, then naloxone if they still do.
+    "opioid_mixer": persona(
+        {**ALL_CLEAR, "frequency": "weekly", "time_spent": "little", "mixing": ["opioids"]},
+        "some_signs",
+        flags={"mixing_opioids"},
+        absent=CRISIS_FLAGS,
+        steps=("do_not_mix", "carry_naloxone"),
     ),
     # A parent who knows little, with one sign of self-harm: crisis first, not enough to say.
     "parent_unknown_self_harm": persona(

@@ -28,6 +28,17 @@ def _web_address(value: str) -> str:
 WebAddress = Annotated[str, AfterValidator(_web_address)]
 
 
+def _web_addresses(text: Text | None) -> Text | None:
+    """A web address may be per language too (a service's site in Spanish): each a full one."""
+    for wording in text.by_mode.values() if text else ():
+        for language, address in wording.items():
+            try:
+                _web_address(address)
+            except ValueError as error:
+                raise ValueError(f"in {language!r}: {error}" if language else error) from None
+    return text
+
+
 class Contact(Model):
     """How to reach a service; every way is optional."""
 
@@ -36,7 +47,7 @@ class Contact(Model):
     phone: Line | None = None
     text: Line | None = None  # a number that takes text messages
     email: Line | None = None
-    web: WebAddress | None = None
+    web: Annotated[Text | None, AfterValidator(_web_addresses)] = None  # may be per language
     hours: Text | None = None
 
     @property
@@ -49,6 +60,9 @@ class Resource(Contact):
     name: Text
     tags: tuple[Literal[HELP_TAGS], ...] = ()  # type: ignore[valid-type]
     listed: bool = True  # False: shown only with a flag that asks for it (e.g. naloxone)
+    # A few words said after its number wherever a line of text names it (the footer, the
+    # start page): how to reach it in the page's language ("press 2 for Spanish").
+    note: Text | None = None
 
 
 class Region(Model):

@@ -470,3 +470,15 @@ def test_a_half_translated_bank_names_every_text_left_to_translate(tmp_path):
     assert any(": question 'first', text: " in line for line in plain)
     assert not any("question 'second', text" in line for line in error.lines)  # translated
     assert len(plain) == len(error.lines)  # nothing else is wrong with it
+
+
+def test_the_crisis_step_is_help_now_not_a_choice_between_helps(bank):
+    """The first step for thoughts of self-harm sends the person to the crisis line and says when
+    to call the emergency number, in every mode and language; a friend is not offered instead."""
+    step = next(s for s in bank.steps if s.id == "crisis_now")
+    for mode in bank.modes:
+        for language in bank.all_languages:
+            words = step.text.get(mode, language)
+            assert "{emergency}" in words, (mode, language)
+            assert "someone you trust" not in words and "alguien de confianza" not in words
+    assert "{crisis_contact}" in step.text.get("self", "en")

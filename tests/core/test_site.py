@@ -56,6 +56,7 @@ def test_shipped_example_and_regions_are_valid():
     [
         ("region: mars\n", 1, "region: unknown region (known: uk, us)"),
         ("region: us\nservice:\n  name: X\n  web: example.org\n", 4, "service, web"),
+        ("region: us\nservice:\n  web:\n    en: https://a.org\n    es: a.org\n", 3, "web: in 'es'"),
         ("region: us\nservice:\n  phon: '555'\n", 3, "'phon' is not a known field"),
         ("region: us\nservice:\n  name: ''\n", 3, "service, name"),
         ("region: us\nserivce:\n  name: X\n", 2, "'serivce' is not a known field"),

@@ -149,8 +149,8 @@ def _vocabularies(app) -> tuple[set[str], set[str]]:
         for wording in text.by_mode.values():
             english |= _words(wording.get("en", ""))
             spanish |= _words(wording.get("es", "") + " " + wording.get("", ""))
-    for resource in region.resources:  # numbers and addresses are the same in every language
-        spanish |= _words(" ".join(filter(None, (resource.web, resource.email))))
+    for resource in region.resources:  # email addresses are the same in every language
+        spanish |= _words(resource.email or "")
     return english, spanish
 
 
@@ -217,6 +217,21 @@ def test_a_crisis_result_in_spanish_says_how_to_reach_988_in_spanish(client):
     client.get("/language/es?next=/")
     person = Respondent(client)
     person.answer_all(SCENARIOS["many_signs_in_crisis"].answers)
-    page = _visible(person.finish().text)
+    result = person.finish().text
+    page = _visible(result)
     first = page.index("llame al 988 y oprima el 2 para español, o envíe AYUDA")
     assert first < page.index("Sus respuestas sugieren")  # before the result's own words
+    # and its site is the Spanish one (988lineadevida.org, with chat in Spanish)
+    assert 'href="https://988lineadevida.org"' in result and "988lifeline.org" not in result
+
+
+def test_every_page_says_how_to_reach_988_in_the_page_s_language(client):
+    """The footer names the crisis line on every page: in Spanish with how to reach it in
+    Spanish, and its Spanish site; in English, where to press for Spanish (a family member
+    may be reading for someone)."""
+    def footer(code: str) -> str:
+        page = client.get("/", headers={"Accept-Language": code}).text
+        return " ".join(_visible(page).split())
+
+    assert "al 988 (para español, oprima el 2 o escriba AYUDA)." in footer("es")
+    assert "text 988 (for Spanish, press 2 or text AYUDA)." in footer("en")

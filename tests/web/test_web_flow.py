@@ -202,7 +202,7 @@ def test_change_to_treatment_asks_new_question_and_drops_the_rest(respondent, cl
         "self_harm",
     }
     result = text(respondent.finish().text)
-    assert "You take ketamine only as your clinician directs" in result  # was 'some signs'
+    assert "Your ketamine or esketamine treatment" in result  # was 'some signs'
     assert "signs of risk" not in result
     assert "What your answers show" not in result
 
