@@ -4,6 +4,7 @@ worded in the mode the result was given in. Used by the clinician pages and the 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .bank import FLAG_LEVELS, Bank, Question, Text
@@ -82,17 +83,29 @@ def option_label(
     return words(bank, option.label, mode, language) if option else option_id
 
 
-def band_label(bank: Bank, band_id: str, mode: str, clinical: bool = True) -> str:
+def band_label(
+    bank: Bank, band_id: str, mode: str, clinical: bool = True, language: str | None = None
+) -> str:
     """A band's clinical label (or, with clinical=False, the title the person saw); a band the
     bank no longer has is shown by its id."""
     band = bank.band(band_id)
     if band is None:
         return band_id
-    return words(bank, (band.clinical if clinical else None) or band.title, mode)
+    return words(bank, (band.clinical if clinical else None) or band.title, mode, language)
 
 
-def report(bank: Bank, share: Share, result: Result | None = None) -> Report:
-    """Present a share; with its rescoring (same bank version), each answer's points too."""
+def report(
+    bank: Bank,
+    share: Share,
+    result: Result | None = None,
+    language: str | None = None,
+    who: Mapping[str, str] = MODE_LABELS,
+    levels: Mapping[str, str] | None = None,
+) -> Report:
+    """Present a share; with its rescoring (same bank version), each answer's points too.
+
+    In a language (the bank's own by default), with who answered and the flags' levels as
+    `who` and `levels` say (the ids of modes and levels; by default the English of records)."""
     flags = sorted(
         (f for f in bank.flags if f.id in share.flags), key=lambda f: FLAG_LEVELS.index(f.level)
     )
@@ -100,19 +113,24 @@ def report(bank: Bank, share: Share, result: Result | None = None) -> Report:
     mode = share.mode
     rows = tuple(
         Row(
-            question_text(bank, share, question_id, question),
-            "; ".join(option_label(bank, question, i, mode) for i in option_ids),
+            question_text(bank, share, question_id, question, language),
+            "; ".join(option_label(bank, question, i, mode, language) for i in option_ids),
             points.get(question_id, ""),
         )
         for question_id, question, option_ids in answered(bank, share)
     )
-    labels = [(words(bank, f.clinical or f.title, mode), f.level) for f in flags]
+    labels = [(words(bank, f.clinical or f.title, mode, language), f.level) for f in flags]
+    levels = levels or {}
     return Report(
         share=share,
-        answered_by=MODE_LABELS.get(mode, mode),
-        band=band_label(bank, share.band, mode),
-        score_band=band_label(bank, share.score_band, mode) if share.score_band else None,
-        flags=tuple(f"{label} ({level})" for label, level in labels),
+        answered_by=who.get(mode, mode),
+        band=band_label(bank, share.band, mode, language=language),
+        score_band=(
+            band_label(bank, share.score_band, mode, language=language)
+            if share.score_band
+            else None
+        ),
+        flags=tuple(f"{label} ({levels.get(level, level)})" for label, level in labels),
         rows=rows,
         urgent=tuple(label for label, level in labels if level == "urgent"),
     )

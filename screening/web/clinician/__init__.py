@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from flask import Blueprint, Flask, current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user
 
 from ...core import report
@@ -14,8 +15,24 @@ from ...storage import records
 from ...storage import shares as share_records
 from .. import store
 from ..content import content
+from ..i18n import language
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinician")
+
+
+def N_(message: str) -> str:
+    """Mark words for the catalog (`make translations` finds them), to be said in the page's
+    language where they are used: `gettext(WORDS)`. They stay plain English strings here."""
+    return message
+
+
+# Who answered, and how urgent a flag is, in the page's language (the records' and exports'
+# own words stay in English: core.report.MODE_LABELS).
+ANSWERED_BY = {
+    "self": _l("The patient (self-report)"),
+    "other": _l("A family member or friend (proxy report)"),
+}
+LEVELS = {"urgent": _l("urgent"), "advice": _l("advice"), "info": _l("info")}
 
 
 @dataclass(frozen=True)
@@ -50,7 +67,8 @@ def init_app(app: Flask) -> None:
 
     manager = LoginManager(app, add_context_processor=False)  # see signed_in below
     manager.login_view = "clinician.login"
-    manager.login_message = "Sign in to see this page."
+    manager.login_message = _l("Sign in to see this page.")
+    manager.localize_callback = str  # flashed in the page's language (the session holds a str)
     manager.user_loader(load_account)
     from . import auth, links, results, twofactor  # noqa: F401 (the routes register themselves on bp)
 
@@ -59,8 +77,11 @@ def init_app(app: Flask) -> None:
 
 
 def present(share: Share, result: Result | None = None) -> report.Report:
-    """A share as the clinician pages show it (the core's presenter, with this app's bank)."""
-    return report.report(content().bank, share, result)
+    """A share as the clinician pages show it (the core's presenter, with this app's bank), in
+    the page's language whatever the language it was answered in."""
+    who = {mode: str(label) for mode, label in ANSWERED_BY.items()}
+    levels = {level: str(name) for level, name in LEVELS.items()}
+    return report.report(content().bank, share, result, language(), who, levels)
 
 
 def audit(clinician_id: int, action: str, code: str | None = None) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -17,14 +19,20 @@ from . import audit, bp
 
 class LinkForm(FlaskForm):
     label = StringField(
-        "Label (only you see it)",
+        _l("Label (only you see it)"),
         filters=[plain_text],
-        validators=[DataRequired("Enter a label for the link"), Length(max=100)],
+        validators=[
+            DataRequired(_l("Enter a label for the link")),
+            Length(max=100, message=_l("The label can be at most %(max)d characters")),
+        ],
     )
     contact = StringField(
-        "Contact line your patients see on their result",
+        _l("Contact line your patients see on their result"),
         filters=[plain_text],
-        validators=[DataRequired("Enter how patients can contact you"), Length(max=200)],
+        validators=[
+            DataRequired(_l("Enter how patients can contact you")),
+            Length(max=200, message=_l("The contact line can be at most %(max)d characters")),
+        ],
     )
 
 
@@ -38,7 +46,7 @@ def links():
         key = current_app.config["SECRET_KEY"]
         records.add_link(store.db(), current_user.id, form.label.data, form.contact.data, key)
         audit(current_user.id, "create_link")
-        flash("Your new link is ready to copy.")
+        flash(_("Your new link is ready to copy."))
         return redirect(url_for(".links"))
     found = records.links_of(store.db(), current_user.id, current_app.config["SECRET_KEY"])
     errors = [(messages[0], name) for name, messages in form.errors.items()]
@@ -61,9 +69,17 @@ def change_link(link_id: int, action: str):
     link = records.link_of(store.db(), current_user.id, link_id) or abort(404)
     if action == "delete":
         records.delete_link(store.db(), link)
-        flash(f"The link '{link.label}' was deleted. Results shared through it are kept.")
+        flash(
+            _(
+                "The link '%(label)s' was deleted. Results shared through it are kept.",
+                label=link.label,
+            )
+        )
+    elif action == "resume":
+        records.set_link_active(store.db(), link, True)
+        flash(_("The link '%(label)s' is active.", label=link.label))
     else:
-        records.set_link_active(store.db(), link, action == "resume")
-        flash(f"The link '{link.label}' is {'active' if action == 'resume' else 'paused'}.")
+        records.set_link_active(store.db(), link, False)
+        flash(_("The link '%(label)s' is paused.", label=link.label))
     audit(current_user.id, f"{action}_link")
     return redirect(url_for(".links"))

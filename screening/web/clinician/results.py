@@ -17,6 +17,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...core import exports
@@ -105,7 +106,7 @@ def delete(reference: str):
     share = _share_or_404(reference)
     audit(current_user.id, "delete_result", share.code)  # before: the log names the share's id
     share_records.delete_share(store.db(), share.code)
-    flash(f"Result {share.reference} was deleted.")
+    flash(_("Result %(reference)s was deleted.", reference=share.reference))
     return redirect(url_for(".dashboard"))
 
 

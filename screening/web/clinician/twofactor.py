@@ -15,6 +15,9 @@ import time
 
 import segno
 from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -27,29 +30,29 @@ from ...storage import records, twofactor
 from .. import store
 from ..content import content
 from ..limits import LOGIN, limiter
-from . import audit, bp
+from . import N_, audit, bp
 from .auth import counted_try, pending, start_session
 
 PURPOSE = "screening totp"
-WRONG_CODE = "The code is wrong or was used already. Type the newest code your app shows."
-NO_CODE = "Type the 6-digit code from your authenticator app."
-WRONG_SETUP = (
+WRONG_CODE = N_("The code is wrong or was used already. Type the newest code your app shows.")
+NO_CODE = N_("Type the 6-digit code from your authenticator app.")
+WRONG_SETUP = N_(
     "The set-up code is wrong, or more than 7 days old. Check it, or ask the service that runs "
     "this site for a new one."
 )
-EXPIRED = "Signing in took more than 5 minutes. Sign in again."
-UNREADABLE = (
+EXPIRED = N_("Signing in took more than 5 minutes. Sign in again.")
+UNREADABLE = N_(
     "Two-factor sign-in for your account can no longer be read, because this site has a new "
     "secret key. Ask the service that runs this site to reset it, then set it up again."
 )
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Security code", validators=[Length(max=40)])
+    code = StringField(_l("Security code"), validators=[Length(max=40)])
 
 
 class EnrolForm(CodeForm):
-    setup = StringField("Set-up code", validators=[Length(max=40)])
+    setup = StringField(_l("Set-up code"), validators=[Length(max=40)])
 
 
 def _start_again():
@@ -57,7 +60,7 @@ def _start_again():
     already signed in, to the results)."""
     if current_user.is_authenticated:
         return redirect(url_for(".dashboard"))
-    flash(EXPIRED if session.pop("pending", None) else "Sign in first.")
+    flash(_(EXPIRED) if session.pop("pending", None) else _("Sign in first."))
     return redirect(url_for(".login"))
 
 
@@ -92,7 +95,7 @@ def code():
         if error is None:
             return redirect(url_for(".dashboard"))
     elif form.is_submitted():  # (the form's token is checked before: errors.py)
-        error, status = WRONG_CODE, 401
+        error, status = _(WRONG_CODE), 401
     return render_template("clinician/code.html", error=error), status
 
 
@@ -119,17 +122,28 @@ def _second_factor(clinician: records.Clinician, typed: str) -> tuple[str | None
             flash(_recovery_used(left))
             return None, 200
     if secret is None and not recovery:
-        return UNREADABLE, 401
-    return (WRONG_CODE if typed.strip() else NO_CODE), 401
+        return _(UNREADABLE), 401
+    return _(WRONG_CODE if typed.strip() else NO_CODE), 401
 
 
 def _recovery_used(left: int) -> str:
-    said = f"You signed in with a recovery code. You have {left} left"
     if left > 2:
-        return said + "."
-    return (
-        said + ". Ask the service that runs this site to reset two-factor sign-in, then set it "
-        "up again to get new codes."
+        return ngettext(
+            "You signed in with a recovery code. You have %(num)d left.",
+            "You signed in with a recovery code. You have %(num)d left.",
+            left,
+        )
+    if left == 0:
+        return _(
+            "You signed in with your last recovery code. Ask the service that runs this site to "
+            "reset two-factor sign-in, then set it up again to get new codes."
+        )
+    return ngettext(
+        "You signed in with a recovery code. You have %(num)d left. Ask the service that runs "
+        "this site to reset two-factor sign-in, then set it up again to get new codes.",
+        "You signed in with a recovery code. You have %(num)d left. Ask the service that runs "
+        "this site to reset two-factor sign-in, then set it up again to get new codes.",
+        left,
     )
 
 
@@ -155,7 +169,7 @@ def enrol():
                 return _enrolled(clinician, secret, step)
             status = 401
     elif form.is_submitted():
-        errors, status = [(WRONG_SETUP, "setup")], 401
+        errors, status = [(_(WRONG_SETUP), "setup")], 401
     wrong = {field: message for message, field in errors}
     page = render_template(
         "clinician/enrol.html",
@@ -177,10 +191,10 @@ def _check_enrolment(
     code = totp.typed_code(form.code.data or "")
     errors = []
     if not twofactor.setup_code_ok(store.db(), clinician.id, setup, _method()):
-        errors.append((WRONG_SETUP, "setup"))
+        errors.append((_(WRONG_SETUP), "setup"))
     step = totp.matching_step(secret, code, time.time()) if code else None
     if step is None:
-        errors.append((WRONG_CODE if code else NO_CODE, "code"))
+        errors.append((_(WRONG_CODE if code else NO_CODE), "code"))
     return errors, step
 
 
@@ -216,5 +230,7 @@ def _qr(uri: str) -> Markup:
     svg = segno.make(uri, error="m").svg_inline(
         scale=5, border=4, dark="#000", light="#fff", svgclass="qr"
     )
-    label = 'role="img" aria-label="QR code to scan with your authenticator app"'
+    label = Markup('role="img" aria-label="{}"').format(
+        _("QR code to scan with your authenticator app")
+    )
     return Markup(svg.replace("<svg ", f"<svg {label} ", 1))  # segno's own markup
