@@ -159,6 +159,7 @@ class Band(Model):
     title: Text
     body: Text
     clinical: Text | None = None  # a short label for clinicians' pages and exports
+    label: Text | None = None  # a score band's short name on the result's scale ("Some signs")
 
     @property
     def is_score_band(self) -> bool:
@@ -192,6 +193,40 @@ class Flag(Model):
     clinical: Text | None = None  # a short label for clinicians' pages and exports
 
 
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Sample(Model):
+    """Who a published figure is about, in plain words: who, where, when and how many."""
+
+    who: Text  # "people who had used ketamine in the past year and answered an online survey"
+    where: Text  # "UK"
+    when: Text  # "November 2009 to January 2010" (when the data were collected)
+    size: int = Field(ge=1)  # how many people the figure is out of
+
+
+class Citation(Model):
+    authors: Line  # as cited on the page: "Winstock et al."
+    title: Line
+    journal: Line
+    year: int = Field(ge=1900, le=2100)
+    details: Line | None = None  # volume, issue and pages: "110(11):1762-6"
+    doi: Line | None = None
+
+
+class Norm(Model):
+    """A published figure shown beside the result when its condition holds: normative feedback
+    that says honestly who was asked (never "people like you" from a sample that is not)."""
+
+    id: Id
+    when: Condition | None = None
+    bands: tuple[Id, ...] = ()  # empty: whatever the band
+    text: Text  # the statement: the sample and the figure in plain words
+    figure: Text  # the figure as published: "26.6% (340 of 1,285)"
+    sample: Sample
+    source: Citation
+
+
 class Bank(Model):
     id: Id
     version: Annotated[str, StringConstraints(min_length=1)]
@@ -222,6 +257,7 @@ class Bank(Model):
     bands: tuple[Band, ...] = Field(min_length=1)
     flags: tuple[Flag, ...] = ()
     steps: tuple[Step, ...] = ()
+    norms: tuple[Norm, ...] = ()
 
     @model_validator(mode="before")
     @classmethod

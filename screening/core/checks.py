@@ -47,13 +47,16 @@ def check(bank: Bank) -> Iterator[Problem]:
                     yield from _leaf_refs(bank, leaf, here)
     for i, flag in enumerate(bank.flags):
         yield from _condition_refs(bank, flag.when, ("flags", i, "when"))
-    for i, step in enumerate(bank.steps):
-        if step.when is not None:
-            yield from _condition_refs(bank, step.when, ("steps", i, "when"))
-        for band_id in step.bands:
-            if bank.band(band_id) is None:
-                yield Problem(("steps", i, "bands"), f"unknown band {band_id!r}")
-    yield from _duplicates(bank.steps, ("steps",))
+    for section in ("steps", "norms"):  # shown when a condition holds, in some bands
+        for i, item in enumerate(getattr(bank, section)):
+            if item.when is not None:
+                yield from _condition_refs(bank, item.when, (section, i, "when"))
+            for band_id in item.bands:
+                if bank.band(band_id) is None:
+                    yield Problem((section, i, "bands"), f"unknown band {band_id!r}")
+        yield from _duplicates(getattr(bank, section), (section,))
+    for i, norm in enumerate(bank.norms):
+        yield from _norm_problems(bank, norm, ("norms", i, "text"))
     for i, hint in enumerate(bank.hints):
         yield from _condition_refs(bank, hint.when, ("hints", i, "when"))
         for question_id in hint.questions:
@@ -83,6 +86,27 @@ def check(bank: Bank) -> Iterator[Problem]:
                 continue
             for language in text.missing_languages(mode, languages):
                 yield Problem(loc, f"no wording in {language!r}{in_mode}")
+
+
+# Words that claim a sample is like the reader: a norm says who was asked instead.
+LIKE_YOU = re.compile(r"\b(people|others) like (you|them)\b|\bpersonas como usted\b", re.I)
+
+
+def _norm_problems(bank: Bank, norm: Any, at: tuple) -> Iterator[Problem]:
+    """A norm's words name how many people its figure is from, and never say "like you"."""
+    size = str(norm.sample.size)
+    for mode, wording in norm.text.by_mode.items():
+        for language, words in wording.items():
+            where = "".join(
+                (
+                    f" in {language!r}" if language else "",
+                    f" for mode {mode!r}" if mode != "*" else "",
+                )
+            )
+            if size not in re.sub(r"(?<=\d)[,.\s\u00a0\u202f](?=\d{3})", "", words):
+                yield Problem(at, f"does not say how many people were asked ({size}){where}")
+            if LIKE_YOU.search(words):
+                yield Problem(at, f"says the sample is like the reader{where}: say who was asked")
 
 
 def _duplicates(items: tuple[Any, ...], at: tuple) -> Iterator[Problem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .bank import DONT_KNOW, FLAG_LEVELS, Band, Bank, Domain, Flag, Option, Question, Step
+from .bank import DONT_KNOW, FLAG_LEVELS, Band, Bank, Domain, Flag, Norm, Option, Question, Step
 from .conditions import Answers, Points
 from .flow import known_answers, prune
 
@@ -52,6 +52,7 @@ class Result:
     could_be_unknown: int = 0  # how many of the questions asked offered "I don't know"
     score_band: Band | None = None  # the band of the total, after any lift (None: = band)
     steps: tuple[Step, ...] = ()  # what to do now, most important first
+    norms: tuple[Norm, ...] = ()  # published figures that bear on these answers
     criteria: int = 0  # criteria questions (bank.criteria) whose answer gave points
     criteria_asked: int = 0  # criteria questions on the path taken
     lifted: bool = False  # the score band is above the total's own band (a `lift_if` held)
@@ -101,12 +102,13 @@ def score(bank: Bank, answers: Answers) -> Result:
     )
     score_band = lifted_band(bank, total, known, points)
     band = headline(bank, score_band, known, points, too_unknown)
-    steps = tuple(
-        step
-        for step in bank.steps
-        if (not step.bands or band.id in step.bands)
-        and (step.when is None or step.when.evaluate(known, points))
-    )
+
+    def applies(item: Step | Norm) -> bool:
+        return (not item.bands or band.id in item.bands) and (
+            item.when is None or bool(item.when.evaluate(known, points))
+        )
+
+    steps = tuple(step for step in bank.steps if applies(step))
     return Result(
         total,
         band,
@@ -118,6 +120,7 @@ def score(bank: Bank, answers: Answers) -> Result:
         could_be_unknown=len(offered) if mode == "other" else 0,
         score_band=score_band,
         steps=steps[: bank.max_steps],
+        norms=tuple(norm for norm in bank.norms if applies(norm)),
         criteria=sum(1 for q in bank.criteria if points.get(q, 0) > 0),
         criteria_asked=sum(1 for q in bank.criteria if q in applicable),
         lifted=score_band is not bank.band_for(total),

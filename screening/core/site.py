@@ -7,16 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field
 
-from .bank import HELP_TAGS, Flag, Id, Model, Text
+from .bank import HELP_TAGS, Flag, Id, Line, Model, Text
 from .source import Problem, load_model
 
 REGIONS_DIR = Path(__file__).parent.parent / "regions"
 # `{name}` in the bank's wording: a term the region fills in ("{emergency}" -> "911" or "999").
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 def _web_address(value: str) -> str:

@@ -22,6 +22,7 @@ _ITEM_NAMES = {
     "flags": "flag",
     "steps": "step",
     "hints": "hint",
+    "norms": "norm",
     "resources": "resource",
 }
 

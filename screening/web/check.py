@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import flow
 from ..core.bank import Question
+from ..core.scale import scale_of
 from ..core.scoring import score
 from ..core.site import place_help
 from . import drafts, sharing, store
@@ -217,6 +218,7 @@ def result(draft: drafts.Draft):
         "check/result.html",
         draft,
         result=result,
+        scale=scale_of(content().bank, result),
         # in page order: urgent flags, then the info under the band, then the advice
         help=place_help(
             content().region,

@@ -74,6 +74,26 @@ flags:
     body: A.
 """
 
+# A published figure (normative feedback), added after the flags in the cases that need one.
+SOURCE = "    source: {authors: A et al., title: T, journal: J, year: 2021}\n"
+SAMPLE = "    sample: {who: People who answered., where: UK, when: '2020', size: 1020}\n"
+NORM = (
+    "norms:\n  - id: n\n    when: { question: second, in: [a] }\n"
+    "    text: In one survey of 1,020 people, half said so.\n    figure: 50% of 1,020\n"
+    + SAMPLE
+    + SOURCE
+)
+
+
+def norm_with(*changes: tuple[str, str]) -> tuple[str, str]:
+    """The change to MINI that adds NORM, itself changed."""
+    norm = NORM
+    for old, new in changes:
+        assert norm.count(old) == 1, old
+        norm = norm.replace(old, new)
+    return ("    body: A.\n", "    body: A.\n" + norm)
+
+
 ASSIST = Path(__file__).resolve().parents[1] / "banks" / "assist.yaml"
 MARK = "# <-"  # ends the line a problem is expected on
 
@@ -287,6 +307,22 @@ ERRORS = [
      "regions", "unknown region 'mars'"),
     ("invalid YAML", [("    text: Second?", "    text: Second: oops  # <-")],
      None, "not valid YAML"),
+    # normative feedback: a figure names its source, its sample and its year, honestly
+    ("a norm without a source", [norm_with((SOURCE, ""), ("id: n\n", "id: n  # <-\n"))],
+     "norm 'n'", "'source' is missing"),
+    ("a norm without a sample", [norm_with((SAMPLE, ""), ("id: n\n", "id: n  # <-\n"))],
+     "norm 'n'", "'sample' is missing"),
+    ("a norm's source without a year", [norm_with((", year: 2021}", "}  # <-"))],
+     "norm 'n', source", "'year' is missing"),
+    ("a norm whose words don't say how many were asked",
+     [norm_with(("of 1,020 people, half", "half"), ("said so.", "said so.  # <-"))],
+     "norm 'n', text", "does not say how many people were asked (1020)"),
+    ("a norm that says its sample is like the reader",
+     [norm_with(("half said so.", "half of people like you said so.  # <-"))],
+     "norm 'n', text", "says the sample is like the reader"),
+    ("a norm shown in an unknown band",
+     [norm_with(("    when: { question: second, in: [a] }\n", "    bands: [nope]  # <-\n"))],
+     "norm 'n', bands", "unknown band 'nope'"),
 ]  # fmt: skip
 
 
@@ -482,3 +518,19 @@ def test_the_crisis_step_is_help_now_not_a_choice_between_helps(bank):
             assert "{emergency}" in words, (mode, language)
             assert "someone you trust" not in words and "alguien de confianza" not in words
     assert "{crisis_contact}" in step.text.get("self", "en")
+
+
+def test_a_norm_with_its_source_and_sample_loads(tmp_path):
+    path = tmp_path / "bank.yaml"
+    path.write_text(MINI + NORM, encoding="utf-8")
+    (norm,) = load_bank(path).norms
+    assert (norm.sample.size, norm.source.year, norm.figure.get()) == (1020, 2021, "50% of 1,020")
+
+
+def test_every_shipped_norm_cites_a_paper_and_says_who_was_asked(bank):
+    assert len(bank.norms) >= 5
+    for norm in bank.norms:
+        assert norm.source.doi and norm.source.details, norm.id
+        assert norm.sample.when and norm.sample.where, norm.id
+        for language in bank.all_languages:
+            assert norm.sample.who.get("self", language), (norm.id, language)

@@ -158,6 +158,8 @@ def _visible(html_text: str) -> str:
     html_text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html_text)
     html_text = re.sub(r'(?s)<a [^>]*hreflang="en"[^>]*>.*?</a>', " ", html_text)  # "English"
     html_text = re.sub(r'(?s)<li aria-current="true" lang="en">.*?</li>', " ", html_text)
+    # a paper's own title and journal, in the language they were published in
+    html_text = re.sub(r'(?s)<(cite|i) lang="en">.*?</\1>', " ", html_text)
     return html.unescape(re.sub(r"<[^>]+>", " ", html_text))
 
 
@@ -229,6 +231,7 @@ def test_every_page_says_how_to_reach_988_in_the_page_s_language(client):
     """The footer names the crisis line on every page: in Spanish with how to reach it in
     Spanish, and its Spanish site; in English, where to press for Spanish (a family member
     may be reading for someone)."""
+
     def footer(code: str) -> str:
         page = client.get("/", headers={"Accept-Language": code}).text
         return " ".join(_visible(page).split())

@@ -74,6 +74,7 @@ class Page(HTMLParser):
         self.contacts: list[str] = []
         self.answers: list[str] = []  # answers shown back under "What your answers show"
         self.blocks: list[str] = []  # each <p> and <li>, as read
+        self.legend: list[str] = []  # the scale's band names (check/scale.html)
         self.order: list[str] = []  # every heading, block and contact name, in page order
         self._open: list[str] = []
         self._text: list[str] = []
@@ -84,7 +85,9 @@ class Page(HTMLParser):
         if tag in ("h1", "h2", "h3", "h4", "p", "li", "summary"):
             # An answer echoed back is a list of the person's own choices, not a sentence.
             echo = "finding__answer" in classes
-            self._open.append("contact" if "contact__name" in classes else "echo" if echo else tag)
+            kind = "contact" if "contact__name" in classes else "echo" if echo else tag
+            # The scale's legend names every band, the answers' own marked: not the page's words.
+            self._open.append("legend" if "scale__label" in classes else kind)
             self._text = []
 
     def handle_data(self, data):
@@ -99,6 +102,8 @@ class Page(HTMLParser):
                 self.contacts.append(text)
             elif kind == "echo":
                 self.answers.append(text)
+            elif kind == "legend":
+                self.legend.append(text)
             elif kind.startswith("h"):
                 self.headings.append(text)
             else:
@@ -163,6 +168,12 @@ def test_persona_page(region_app, name):
         assert "Answers you didn't know" not in headings
     text = " ".join(page.headings + page.blocks)
     assert "fewer signs" not in text.lower() or persona.band == "fewer_signs"
+    if result.band.is_score_band:  # the legend marks the answers' band, and only that one
+        assert len(page.legend) == len(bank.score_bands)
+        marked = [t for t in page.legend if "Your answers" in t]
+        assert marked == [t for t in page.legend if wording(result.scored_band.label) in t]
+    else:
+        assert page.legend == []
 
 
 @pytest.mark.parametrize("name", PERSONAS)

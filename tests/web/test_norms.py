@@ -1,0 +1,76 @@
+"""Normative feedback: published figures beside the result, only when they bear on the answers,
+each saying who was asked and citing its source, in the page's language."""
+
+from __future__ import annotations
+
+import re
+
+from helpers import ALL_CLEAR, Respondent
+from personas import PERSONAS, SCENARIOS
+
+from screening.core.flow import parse_answers
+from screening.core.scoring import score
+
+BLADDER = {**ALL_CLEAR, "urinary": ["urgency"], "despite_harm": "no"}
+
+
+def norms_for(bank, answers) -> list[str]:
+    return [n.id for n in score(bank, parse_answers(bank, answers)).norms]
+
+
+def test_a_norm_is_shown_only_when_its_condition_holds(bank):
+    assert "bladder_common" in norms_for(bank, BLADDER)
+    assert "bladder_after_stopping" in norms_for(bank, BLADDER)
+    assert not {"bladder_common", "bladder_after_stopping"} & set(norms_for(bank, ALL_CLEAR))
+    assert "cravings_common" in norms_for(bank, {**ALL_CLEAR, "craving": "often"})
+    assert "cravings_common" not in norms_for(bank, {**ALL_CLEAR, "craving": "sometimes"})
+
+
+def test_a_norm_for_some_bands_is_shown_only_in_them(bank):
+    many = PERSONAS["daily_blood_self_harm"].answers  # many signs
+    assert "help_not_sought" in norms_for(bank, many)
+    assert "help_not_sought" not in norms_for(bank, SCENARIOS["weekly_mild"].answers)
+    assert "dependence_share" not in norms_for(bank, ALL_CLEAR)  # fewer signs
+
+
+def test_no_figure_beside_a_treatment_taken_as_directed(bank):
+    assert norms_for(bank, PERSONAS["esketamine_as_directed"].answers) == []
+    assert norms_for(bank, PERSONAS["esketamine_as_directed_crisis"].answers) == []
+
+
+def result_page(client, answers, language="en") -> str:
+    client.get(f"/language/{language}?next=/")
+    person = Respondent(client)
+    person.answer_all(answers)
+    return person.finish().text
+
+
+def test_each_figure_on_the_page_cites_its_source(app, client, bank):
+    page = result_page(client, PERSONAS["daily_blood_self_harm"].answers)
+    shown = norms_for(bank, PERSONAS["daily_blood_self_harm"].answers)
+    assert shown
+    for norm in (n for n in bank.norms if n.id in shown):
+        block = re.search(rf'(?s)<p class="norm" id="norm-{norm.id}">(.*?)</p>', page)
+        assert block, norm.id
+        words = " ".join(block[1].split())
+        assert norm.text.get("self", "en").split()[0] in words
+        source = norm.source
+        assert f'({source.authors}, <i lang="en">{source.journal}</i>, {source.year})' in words
+    assert 'id="norm-k_cramps_common"' not in page  # no belly pain was answered
+
+
+def test_figures_come_after_the_crisis_help_and_the_result(client):
+    page = result_page(client, PERSONAS["daily_blood_self_harm"].answers)
+    assert page.index('id="flag-crisis"') < page.index('id="band"') < page.index('id="norms"')
+
+
+def test_the_figures_are_in_the_page_s_language(client, bank):
+    page = result_page(client, BLADDER, "es")
+    norm = next(n for n in bank.norms if n.id == "bladder_common")
+    assert " ".join(norm.text.get("self", "es").split()) in " ".join(page.split())
+    assert "Lo que encontraron los estudios" in page
+    assert norm.text.get("self", "en").split(",")[0] not in page
+
+
+def test_a_result_with_no_figure_has_no_empty_section(client):
+    assert 'id="norms"' not in result_page(client, PERSONAS["esketamine_as_directed"].answers)
