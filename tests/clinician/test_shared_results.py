@@ -117,7 +117,10 @@ def test_a_result_shows_the_band_of_the_total_criteria_and_domain_scores(app, am
     assert "Fewer signs (0\N{EN DASH}3), shown without reassurance after a self-harm answer" in page
     assert 'Group of the total</dt><dd class="summary__value">Fewer signs (0\N{EN DASH}3)' in page
     assert 'DSM-5-style criteria with points</dt><dd class="summary__value">0 of 10' in page
-    assert "How often: 2 of 8" in page  # the domain's score out of its highest on this path
+    # the domain's score out of its highest on this path, in words and as a bar a quarter long
+    row = re.search(r"(?s)How often</td>.*?</tr>", page)[0]
+    assert '<span class="bar__words">2 of 8</span>' in row
+    assert '<rect class="bar__fill" width="25.0"' in row and 'aria-hidden="true"' in row
     # Shared under another version of the bank: the stored domain scores, not a rescoring.
     execute(app, "UPDATE shares SET bank_version = '0.9', domains = ? WHERE id = ?",
             ('{"pattern": 5}', low["id"]))  # fmt: skip
