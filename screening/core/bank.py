@@ -227,6 +227,30 @@ class Norm(Model):
     source: Citation
 
 
+class PlanItem(Model):
+    """One thing a person may choose for their plan: an option with its steps, or a reason."""
+
+    id: Id
+    label: Text
+    steps: tuple[Text, ...] = ()  # concrete steps, under the option and on the plan
+    when: Condition | None = None  # offered only when the answers call for it
+    modes: tuple[Literal[MODES], ...] | None = None  # type: ignore[valid-type]  # None: every mode
+    ready_from: int = Field(default=0, ge=0, le=10)  # listed first from this readiness up
+
+
+class Plan(Model):
+    """The optional step after the result: how ready the person feels (0 to 10), a menu of
+    options that fit the answers and the readiness, their reasons, and the plan to keep."""
+
+    bands: tuple[Id, ...] = ()  # the results it is offered after (empty: every result)
+    readiness: Text  # the ruler's question: "How ready do you feel to make a change?"
+    readiness_hint: Text
+    options_title: Text
+    options: tuple[PlanItem, ...] = Field(min_length=1)
+    reasons_title: Text
+    reasons: tuple[PlanItem, ...] = ()
+
+
 class Bank(Model):
     id: Id
     version: Annotated[str, StringConstraints(min_length=1)]
@@ -258,6 +282,7 @@ class Bank(Model):
     flags: tuple[Flag, ...] = ()
     steps: tuple[Step, ...] = ()
     norms: tuple[Norm, ...] = ()
+    plan: Plan | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -55,6 +55,16 @@ def check(bank: Bank) -> Iterator[Problem]:
                 if bank.band(band_id) is None:
                     yield Problem((section, i, "bands"), f"unknown band {band_id!r}")
         yield from _duplicates(getattr(bank, section), (section,))
+    if bank.plan is not None:
+        for band_id in bank.plan.bands:
+            if bank.band(band_id) is None:
+                yield Problem(("plan", "bands"), f"unknown band {band_id!r}")
+        for section in ("options", "reasons"):
+            items = getattr(bank.plan, section)
+            yield from _duplicates(items, ("plan", section))
+            for i, item in enumerate(items):
+                if item.when is not None:
+                    yield from _condition_refs(bank, item.when, ("plan", section, i, "when"))
     for i, norm in enumerate(bank.norms):
         yield from _norm_problems(bank, norm, ("norms", i, "text"))
     for i, hint in enumerate(bank.hints):

@@ -227,6 +227,7 @@ def result(draft: drafts.Draft):
         ),
         offer=sharing.referral(draft),
         shared=draft.share,
+        draft_plan=draft.plan,
     )
 
 

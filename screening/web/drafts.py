@@ -20,6 +20,7 @@ from flask import Flask, Response, current_app, g, request
 from ..core import flow
 from ..core.bank import Bank
 from ..core.flow import AnswerError, parse_answers
+from ..core.plan import Chosen, choose
 from ..core.sealing import Fernet, InvalidToken, fernet
 from .content import content
 from .security import cookie_options
@@ -64,6 +65,7 @@ class Draft:
     # An answer posted after the answers before it were cleared: filled in, not yet recorded,
     # when the person reaches its question again (check.answer_after_expiry).
     kept: tuple[str, frozenset[str]] | None = None
+    plan: Chosen | None = None  # the person's plan after the result (core/plan.py)
 
     @cached_property
     def route(self) -> flow.Route:
@@ -119,6 +121,7 @@ def load() -> Draft | None:
             share=_text(made.get("share")),
             secret=_text(made.get("secret")),
             kept=_kept(bank, made.get("kept")),
+            plan=_plan(bank, made.get("plan")),
         )
         issued = fernet.extract_timestamp(token)
     except (InvalidToken, ValueError, KeyError, TypeError, AttributeError, AnswerError):
@@ -163,6 +166,12 @@ def _kept(bank: Bank, value: object) -> tuple[str, frozenset[str]] | None:
     return question, frozenset(answer)
 
 
+def _plan(bank: Bank, value: object) -> Chosen | None:
+    if value is None:
+        return None
+    return choose(bank, value.get("readiness"), value["options"], value["reasons"])
+
+
 def keep(draft: Draft) -> None:
     """Keep this check in progress; the cookie is written with the response."""
     g.draft, g.draft_changed = draft, True
@@ -179,6 +188,13 @@ def encode(draft: Draft) -> str:
     context |= {"share": draft.share, "secret": draft.secret}
     if draft.kept is not None:
         context["kept"] = {"question": draft.kept[0], "answer": sorted(draft.kept[1])}
+    if draft.plan is not None:
+        plan = draft.plan
+        context["plan"] = {
+            "readiness": plan.readiness,
+            "options": list(plan.options),
+            "reasons": list(plan.reasons),
+        }
     payload = {
         "bank": _bank_version(content().bank),
         "answers": {q: sorted(a) for q, a in draft.answers.items()},

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
-from flask_babel import Babel, format_decimal
+from flask_babel import Babel
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -38,9 +38,6 @@ def init_app(app: Flask) -> None:
     # The bank's words in the page's language, for pages with no check in progress (the
     # person's own use); pages of a check give their own mode's `t` (check.render).
     app.jinja_env.globals.update(t=_page_words, paragraphs=_page_paragraphs)
-    app.jinja_env.filters["number"] = (
-        format_decimal  # 1,285 or 1285, as the page's language writes it
-    )
 
 
 def page_wording() -> Wording:

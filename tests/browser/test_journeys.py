@@ -357,3 +357,37 @@ def test_the_idle_warning_comes_two_minutes_before_and_lets_the_person_keep_goin
     page.clock.run_for("02:00")  # nobody answered: the page leaves
     page.wait_for_url(f"{live.url}/")
     context.close()
+
+
+@pytest.mark.parametrize("mode", ["self", "other"])
+def test_a_plan_by_keyboard_without_javascript(browser, live, mode):
+    """From the result to "My plan" with the keyboard alone and no script: the ruler's radios
+    by arrow keys, the options by Space, and the plan kept on the way back."""
+    context = browser.new_context(viewport=PHONE, base_url=live.url, java_script_enabled=False)
+    answers = PERSONAS["weekly_only" if mode == "self" else "parent_unknown_self_harm"].answers
+    context.add_cookies([live.draft_cookie(answers)])
+    page = context.new_page()
+    page.goto("/result")
+    tab_to(page, "a[href='/plan']", limit=80)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/plan")
+    tab_to(page, "#readiness-0")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("#readiness-5")).to_be_checked()
+    page.keyboard.press("Enter")  # a radio's Enter submits its form
+    page.wait_for_url("**/plan/choices")
+    first = "#option-cut_down" if mode == "self" else "#option-support_them"
+    tab_to(page, first)
+    assert page.evaluate(FOCUSED_IS_VISIBLE)
+    page.keyboard.press("Space")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/my-plan")
+    text = page.locator("main").inner_text()
+    assert ("Use less ketamine" if mode == "self" else "How I will support them") in text
+    assert "How ready I feel: 5 out of 10." in text
+    assert "988" in page.locator("main .panel--urgent").inner_text()  # the crisis line first
+    page.goto("/plan/choices")
+    expect(page.locator(first)).to_be_checked()  # kept
+    context.close()

@@ -156,6 +156,19 @@ def wrong_codes(page):
     page.locator("main form button[type=submit]").click()  # Delete shared result
 
 
+def planned(page):
+    """The plan after a result: a readiness, two options and a reason, then "My plan"."""
+    page.goto("/plan")
+    page.locator("label[for=readiness-6]").click()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/plan/choices")
+    page.locator("label[for=option-cut_down]").click()
+    page.locator("label[for=option-safer]").click()
+    page.locator("label[for=reason-health]").click()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/my-plan")
+
+
 def empty_link_form(page):
     page.get_by_role("button", name="Make link").click()
 
@@ -178,6 +191,10 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "check-answers-many-signs": (MANY_SIGNS_IN_CRISIS, goto("/check-answers")),
     "proxy-check-answers": (PROXY, goto("/check-answers")),
     **{name: (answers, goto("/result")) for name, (answers, _band) in RESULTS.items()},
+    "plan-readiness": (WEEKLY, goto("/plan")),
+    "plan-choices": (WEEKLY, goto("/plan/choices")),
+    "proxy-plan-choices": (PROXY, goto("/plan/choices")),
+    "my-plan": (WEEKLY, planned),
     "privacy": (None, goto("/privacy")),
     "withdraw": (None, goto("/withdraw")),
     "withdraw-error": (None, wrong_codes),
@@ -325,7 +342,7 @@ def test_page_is_accessible(browser, live, viewport, name):
         context.close()
 
 
-# The respondent's page states, in Spanish (the clinicians' pages are English for now).
+# The respondent's page states, in Spanish (the clinicians' are reached by their English flows).
 SPANISH_PAGES = [
     name
     for name in [*PAGES, *SHARING_PAGES]
