@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import Respondent, csrf_token
+from helpers import ALL_CLEAR, Respondent, csrf_token
 from personas import PERSONAS, SCENARIOS, UNKNOWN_PROXY
 from web.test_language import _visible, _vocabularies, _words
 
@@ -153,3 +153,9 @@ def test_the_plan_in_spanish_shows_no_english_word(app, client):
         found = sorted(_words(_visible(page)) & (english - spanish))
         assert found == [], (name, found)
     assert "Qué tan listo o lista me siento: 6 de 10." in words(pages["plan"])
+
+
+def test_after_a_crisis_answer_the_plan_comes_after_the_crisis_help(client, bank):
+    page = finished(client, {**ALL_CLEAR, "self_harm": "often"})  # the crisis-first result
+    assert page.index('id="flag-crisis"') < page.index('href="/plan"')
+    assert "988" in words(make_plan(client)).split("Who can help")[1][:200]
