@@ -103,3 +103,11 @@ class Respondent:
         assert page.status_code == 200
         self.client.post("/check-answers", data={"csrf_token": csrf_token(page.text)})
         return self.client.get("/result")
+
+
+def result_in(client, answers: dict, language: str = "en") -> str:
+    """A whole check answered in a language (chosen with the switch), and its result page."""
+    client.get(f"/language/{language}?next=/")
+    person = Respondent(client)
+    person.answer_all(answers)
+    return person.finish().text

@@ -47,13 +47,9 @@ def readiness(draft: drafts.Draft):
         if set(request.form) - {"csrf_token", "readiness"}:
             abort(400)
         raw = request.form.get("readiness")
-        if raw is not None and not (raw.isascii() and raw.isdigit()):
+        if raw is not None and raw not in {str(n) for n in plans.READINESS}:
             abort(400)
-        try:
-            kept = replace(chosen, readiness=None if raw is None else int(raw))
-            plans.choose(content().bank, kept.readiness, kept.options, kept.reasons)
-        except ValueError:
-            abort(400)
+        kept = replace(chosen, readiness=None if raw is None else int(raw))
         drafts.keep(replace(draft, plan=kept))
         return redirect(url_for(".plan_choices"))
     return render("plan/readiness.html", draft, plan=plan, ruler=plans.READINESS, chosen=chosen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import ALL_CLEAR, Respondent
+from helpers import ALL_CLEAR, result_in
 from personas import PERSONAS, SCENARIOS
 
 from screening.core.flow import parse_answers
@@ -38,11 +38,7 @@ def test_no_figure_beside_a_treatment_taken_as_directed(bank):
     assert norms_for(bank, PERSONAS["esketamine_as_directed_crisis"].answers) == []
 
 
-def result_page(client, answers, language="en") -> str:
-    client.get(f"/language/{language}?next=/")
-    person = Respondent(client)
-    person.answer_all(answers)
-    return person.finish().text
+result_page = result_in
 
 
 def test_each_figure_on_the_page_cites_its_source(app, client, bank):

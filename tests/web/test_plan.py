@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import ALL_CLEAR, Respondent, csrf_token
+from helpers import ALL_CLEAR, csrf_token, result_in
 from personas import PERSONAS, SCENARIOS, UNKNOWN_PROXY
 from web.test_language import _visible, _vocabularies, _words
 
@@ -17,10 +17,7 @@ WEEKLY = SCENARIOS["weekly_mild"].answers
 
 
 def finished(client, answers=WEEKLY, language="en") -> str:
-    client.get(f"/language/{language}?next=/")
-    person = Respondent(client)
-    person.answer_all(answers)
-    return person.finish().text
+    return result_in(client, answers, language)
 
 
 def post(client, url, **data):

@@ -5,19 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import ALL_CLEAR, Respondent
+from helpers import ALL_CLEAR, result_in
 from personas import PERSONAS, SCENARIOS
 
 from screening.core.flow import parse_answers
 from screening.core.scale import scale_of
 from screening.core.scoring import score
 
-
-def result_page(client, answers, language="en") -> str:
-    client.get(f"/language/{language}?next=/")
-    person = Respondent(client)
-    person.answer_all(answers)
-    return person.finish().text
+result_page = result_in
 
 
 def figure_of(page: str) -> str | None:
