@@ -10,6 +10,8 @@ import secrets
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
+from .plan import Chosen
+
 if TYPE_CHECKING:
     from .bank import Bank
     from .scoring import Result
@@ -39,6 +41,7 @@ class SharedResult:
     criteria: int | None = None  # DSM-5-style criteria questions that gave points
     domains: dict[str, int] = field(default_factory=dict)  # domain id -> points (scored ones)
     language: str = "en"  # the language the respondent answered in (a code of the bank's)
+    plan: Chosen | None = None  # their plan, only when they chose to include it
 
     def stored_as(self, code: str) -> Share:
         """This result as stored under a reference code."""
@@ -65,6 +68,7 @@ def from_result(
     created: datetime.datetime,
     name: str | None = None,
     language: str | None = None,
+    plan: Chosen | None = None,
 ) -> SharedResult:
     """What sharing this result keeps: the answers that applied, their scoring, mode and date."""
     return SharedResult(
@@ -83,6 +87,7 @@ def from_result(
         score_band=result.scored_band.id if result.scored_band is not result.band else None,
         criteria=result.criteria if bank.criteria else None,
         domains={f.domain.id: f.score for f in result.findings},
+        plan=plan,
     )
 
 

@@ -180,6 +180,13 @@ def add_share_language(db: Database) -> None:
     db["shares"].add_column("language", str, not_null_default="en")
 
 
+@migrations()
+def add_share_plan(db: Database) -> None:
+    """The person's plan, when they chose to include it in what they shared (JSON: readiness,
+    option ids, reason ids); empty otherwise, and for results shared before."""
+    db["shares"].add_column("plan", str)
+
+
 def connect(path: str | Path) -> Database:
     """Open the database for this process: WAL, a busy timeout, and explicit transactions.
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 
 from sqlite_utils import Database
 
+from ..core.plan import Chosen
 from ..core.shares import Share, SharedResult, new_code, new_secret, secret_digest, secret_matches
 from . import once
 from .connection import now, sqlite3, writing
@@ -40,6 +42,7 @@ def add_share(db: Database, share: SharedResult, nonce: str) -> tuple[Share, str
         "criteria": share.criteria,
         "domains": json.dumps(share.domains),
         "language": share.language,
+        "plan": None if share.plan is None else json.dumps(asdict(share.plan)),
     }
     for _ in range(10):  # a clash among ~387 million codes is rare; try again if it happens
         code = new_code()
@@ -82,7 +85,15 @@ def _share(row: dict) -> Share:
         language=row.get("language") or "en",
         criteria=row.get("criteria"),
         domains=json.loads(row.get("domains") or "{}"),
+        plan=_plan(row.get("plan")),
     )
+
+
+def _plan(stored: str | None) -> Chosen | None:
+    if not stored:
+        return None
+    data = json.loads(stored)
+    return Chosen(data["readiness"], tuple(data["options"]), tuple(data["reasons"]))
 
 
 def shares_of(

@@ -228,6 +228,8 @@ def result(draft: drafts.Draft):
         offer=sharing.referral(draft),
         shared=draft.share,
         draft_plan=draft.plan,
+        shared_plan=sharing.shared_plan(content().bank, draft),
+        plan_items=sharing.plan_items,
     )
 
 

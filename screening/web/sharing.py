@@ -13,10 +13,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import Length
 
 from ..core import flow
+from ..core import plan as plans
 from ..core.scoring import score
 from ..core.shares import from_result, parse_code
 from ..storage import records
@@ -37,6 +38,7 @@ class ShareForm(FlaskForm):
         filters=[plain_text],
         validators=[Length(max=40, message=_l("Use 40 characters or fewer"))],
     )
+    include_plan = BooleanField(_l("Include my plan"))  # off unless the person ticks it
 
 
 class WithdrawForm(FlaskForm):
@@ -92,6 +94,7 @@ def share():
         created=datetime.datetime.now(datetime.UTC).replace(microsecond=0),
         name=(form.name.data or "").strip() or None,
         language=language(),  # the language the person answered in, for the clinician
+        plan=shared_plan(bank, draft) if form.include_plan.data else None,
     )
     try:
         stored, secret = share_records.add_share(store.db(), result, draft.nonce)
@@ -159,6 +162,32 @@ def withdraw():
             return redirect(url_for("check.start"))
         return render_template("sharing/withdraw.html", form=form, error=str(NO_MATCH)), 400
     return render_template("sharing/withdraw.html", form=form)
+
+
+def shared_plan(bank, draft: drafts.Draft) -> plans.Chosen | None:
+    """The plan as the person sees it on "My plan" (what still fits their answers), to share
+    when they tick the box; None when there is no plan to share."""
+    if bank.plan is None or draft.plan is None:
+        return None
+    return plans.Chosen(
+        draft.plan.readiness,
+        tuple(
+            i.id for i in plans.shown(bank, bank.plan.options, draft.plan.options, draft.answers)
+        ),
+        tuple(
+            i.id for i in plans.shown(bank, bank.plan.reasons, draft.plan.reasons, draft.answers)
+        ),
+    )
+
+
+def plan_items(chosen: plans.Chosen) -> list:
+    """A shared plan's options, then its reasons, as the bank has them (ids it no longer has
+    are left out)."""
+    plan = content().bank.plan
+    if plan is None:
+        return []
+    picked = {*chosen.options, *chosen.reasons}
+    return [item for item in (*plan.options, *plan.reasons) if item.id in picked]
 
 
 def _link_is_busy(link: Link) -> bool:

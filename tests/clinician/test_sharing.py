@@ -63,6 +63,7 @@ SHARE_COLUMNS = {
     "score_band",
     "criteria",
     "domains",
+    "plan",  # only when the person ticks "Include my plan"
 }
 FLAGGED = in_bank_order(
     {**ALL_CLEAR, "frequency": "weekly", "time_spent": "some", "mixing": ["alcohol"]}
@@ -611,3 +612,45 @@ def test_the_share_forms_name_is_not_kept_by_the_browser(app, amira):
     _, result = finish_through(app, f"/r/{link.token}")
     (field,) = re.findall(r'<input [^>]*id="name"[^>]*>', result.text)
     assert 'autocomplete="off"' in field
+
+
+def _plan_through(app, link_url, include: bool):
+    """Finish through a link, make a plan, then share it with or without the plan."""
+    client, _ = finish_through(app, link_url, FLAGGED)
+    url = "/plan"
+    client.post(url, data={"csrf_token": csrf_token(client.get(url).text), "readiness": "7"})
+    url = "/plan/choices"
+    token = csrf_token(client.get(url).text)
+    client.post(url, data={"csrf_token": token, "option": ["cut_down"], "reason": ["health"]})
+    page = client.get("/result").text
+    assert (
+        'name="include_plan"' in page and "checked" not in page.split('id="include_plan"')[1][:40]
+    )
+    assert "Your plan, only if you tick the box below" in page and "Use less ketamine" in page
+    data = {"include_plan": "y"} if include else {}
+    response = post_form(client, "/result", "/share", **data)
+    assert response.location == "/shared"
+    return shares(app)[-1]
+
+
+def test_the_plan_is_shared_only_when_the_person_ticks_the_box(app, link_url):
+    assert _plan_through(app, link_url, include=False)["plan"] is None
+    row = _plan_through(app, link_url, include=True)
+    assert json.loads(row["plan"]) == {
+        "readiness": 7,
+        "options": ["cut_down"],
+        "reasons": ["health"],
+    }
+
+
+def test_the_clinician_sees_the_shared_plan(app, amira, link_url):
+    row = _plan_through(app, link_url, include=True)
+    page = signed_in(app).get(f"/clinician/results/{reference(row)}").text
+    assert "Their plan" in page and "Readiness to change: 7 out of 10." in page
+    assert "Use less ketamine" in page
+
+
+def test_without_a_plan_the_share_offers_to_make_one_first(app, link_url):
+    _, result = finish_through(app, link_url, FLAGGED)
+    assert 'name="include_plan"' not in result.text
+    assert "If you make a plan first, you can choose to include it." in result.text

@@ -29,6 +29,7 @@ from ...storage import shares as share_records
 from .. import store
 from ..content import content
 from ..i18n import language
+from ..sharing import plan_items
 from . import audit, bp
 
 PAGE_SIZE = 50  # shared results per page of the list; the CSV streams them all
@@ -90,6 +91,7 @@ def result(reference: str):
         result=rescored,
         t=wording,
         paragraphs=wording.paragraphs,
+        plan_items=plan_items,
     )
 
 
