@@ -23,6 +23,7 @@ from screening.core.bank import DONT_KNOW, Bank
 from screening.core.conditions import AnyOf
 from screening.core.exports import fhir
 from screening.core.flow import parse_answers
+from screening.core.plan import Chosen
 from screening.core.scoring import score
 from screening.core.shares import Share, from_result
 
@@ -47,6 +48,9 @@ HEADER = [
     "score_band",
     "criteria",
     "domain_scores",
+    "plan_readiness",
+    "plan_options",
+    "plan_reasons",
 ]
 SCORING = ["total", "band", "score_band", "criteria", "domains"]  # items after the questions
 
@@ -123,7 +127,7 @@ def test_questionnaire_keeps_the_rules_the_models_do_not_check(name, request):
 
 def test_every_question_appears_once_with_all_its_options(bank):
     items = exports.questionnaire(bank)["item"]
-    assert [i["linkId"] for i in items] == [q.id for q in bank.questions] + SCORING
+    assert [i["linkId"] for i in items] == [q.id for q in bank.questions] + SCORING + ["plan"]
     for question, item in zip(bank.questions, items, strict=False):
         assert item["text"] == question.text.get("self")
         assert item["type"] == "choice"
@@ -140,7 +144,7 @@ def test_every_question_appears_once_with_all_its_options(bank):
 
 
 def test_total_and_band_are_read_only_items_at_the_end(bank):
-    total, band, score_band, criteria, domains = exports.questionnaire(bank)["item"][-5:]
+    total, band, score_band, criteria, domains = exports.questionnaire(bank)["item"][-6:-1]
     assert total == {"linkId": "total", "text": "Total score", "type": "integer", "readOnly": True}
     assert (band["linkId"], band["type"], band["readOnly"]) == ("band", "choice", True)
     assert [o["valueCoding"]["code"] for o in band["answerOption"]] == [b.id for b in bank.bands]
@@ -355,6 +359,97 @@ def test_response_items_follow_the_bank_not_the_stored_order(bank, self_share):
     assert [r[8] for r in exports.csv_rows(bank, [share])[1:]] == list(self_share.answers)
 
 
+# The plan, only when the person chose to include it
+
+
+def test_the_questionnaire_ends_with_the_plan_read_only(bank, assist):
+    plan = exports.questionnaire(bank)["item"][-1]
+    assert (plan["linkId"], plan["type"], plan["readOnly"]) == ("plan", "group", True)
+    readiness, options, reasons = plan["item"]
+    assert (readiness["linkId"], readiness["type"], readiness["readOnly"]) == (
+        "plan.readiness",
+        "integer",
+        True,
+    )
+    for item, part in ((options, "options"), (reasons, "reasons")):
+        assert (item["linkId"], item["type"], item["repeats"], item["readOnly"]) == (
+            f"plan.{part}",
+            "choice",
+            True,
+            True,
+        )
+        codings = [o["valueCoding"] for o in item["answerOption"]]
+        assert [c["code"] for c in codings] == [i.id for i in getattr(bank.plan, part)]
+        assert {c["system"] for c in codings} == {f"urn:screening:{bank.id}:plan.{part}"}
+    cut_down = next(
+        o["valueCoding"] for o in options["answerOption"] if o["valueCoding"]["code"] == "cut_down"
+    )
+    assert cut_down["display"] == bank.plan.options[1].label.get("self")
+    assert cut_down["_display"]["extension"][0]["extension"][0] == {
+        "url": "lang",
+        "valueCode": "es",
+    }
+    their_health = next(
+        o["valueCoding"]
+        for o in reasons["answerOption"]
+        if o["valueCoding"]["code"] == "their_health"
+    )
+    assert their_health["display"] == "Their health and safety"  # offered to family only
+    Questionnaire.model_validate(exports.questionnaire(bank))
+    assert assist.plan is None
+    assert "plan" not in items_by_id(exports.questionnaire(assist))
+
+
+def test_a_response_carries_the_plan_the_person_included(bank, self_share):
+    share = dataclasses.replace(
+        self_share, language="es", plan=Chosen(7, ("cut_down", "gone"), ("health",))
+    )
+    resource = exports.questionnaire_response(bank, share)
+    QuestionnaireResponse.model_validate(resource)
+    assert [i["linkId"] for i in resource["item"]][-2:] == ["domains", "plan"]
+    readiness, options, reasons = items_by_id(resource)["plan"]["item"]
+    assert readiness["answer"] == [{"valueInteger": 7}]
+    assert options["answer"] == [
+        {
+            "valueCoding": {
+                "system": f"urn:screening:{bank.id}:plan.options",
+                "code": "cut_down",
+                "display": bank.plan.options[1].label.get("self", "es"),
+            }
+        },
+        {  # an option the bank no longer has is shown by its id
+            "valueCoding": {
+                "system": f"urn:screening:{bank.id}:plan.options",
+                "code": "gone",
+                "display": "gone",
+            }
+        },
+    ]
+    assert reasons["answer"][0]["valueCoding"]["display"] == "Mi salud, como la vejiga o la memoria"
+
+
+def test_a_plan_with_nothing_in_it_adds_no_plan_items(bank, self_share):
+    for plan in (None, Chosen()):
+        share = dataclasses.replace(self_share, plan=plan)
+        assert "plan" not in items_by_id(exports.questionnaire_response(bank, share))
+        assert exports.csv_rows(bank, [share])[1][-3:] == ["", "", ""]
+    skipped = dataclasses.replace(self_share, plan=Chosen(None, (), ("work",)))
+    [reasons] = items_by_id(exports.questionnaire_response(bank, skipped))["plan"]["item"]
+    assert reasons["linkId"] == "plan.reasons"  # no readiness: they skipped the ruler
+
+
+def test_csv_carries_the_plan_on_every_row_of_its_share(bank, self_share, proxy_share):
+    share = dataclasses.replace(self_share, plan=Chosen(0, ("not_now",), ("money", "work")))
+    rows = exports.csv_rows(bank, [share, proxy_share])
+    mine = [dict(zip(HEADER, r, strict=True)) for r in rows[1:] if r[0] == share.reference]
+    assert len(mine) == len(share.answers)
+    assert {(r["plan_readiness"], r["plan_options"], r["plan_reasons"]) for r in mine} == {
+        ("0", "not_now", "money|work")
+    }
+    theirs = [r for r in rows[1:] if r[0] == proxy_share.reference]
+    assert {tuple(r[-3:]) for r in theirs} == {("", "", "")}
+
+
 # CSV
 
 
@@ -413,7 +508,7 @@ def test_a_share_with_no_answers_still_has_a_row(bank, self_share):
         bank.version,
         "6",
     ]
-    assert rows[1][8:] == ["", "", "", "", "", "some_signs", "1", "pattern=4|control=2"]
+    assert rows[1][8:] == ["", "", "", "", "", "some_signs", "1", "pattern=4|control=2", "", "", ""]
 
 
 @pytest.mark.parametrize(

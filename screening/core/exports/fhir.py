@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..bank import Bank, Option, Question, Text
+from ..bank import Bank, Option, PlanItem, Question, Text
 from ..conditions import All, AnyOf, Leaf
 from ..report import (
     MODE_LABELS,
@@ -32,6 +32,9 @@ SOURCES = {
     "other": {"type": "RelatedPerson", "display": MODE_LABELS["other"]},
 }
 CRITERIA_TEXT = "DSM-5-style criteria with points (not a diagnosis)"
+PLAN_TEXT = "The plan the person chose to include (not scored)"
+READINESS_TEXT = "Readiness to change, 0 (not ready at all) to 10 (completely ready)"
+PLAN_PARTS = (("options", "Options chosen"), ("reasons", "Reasons chosen"))
 
 Json = dict[str, Any]
 
@@ -74,7 +77,7 @@ def _translations(bank: Bank, text: Text | None, mode: str) -> Json:
     return {"extension": found} if found else {}
 
 
-def _option_mode(option: Option) -> str:
+def _option_mode(option: Option | PlanItem) -> str:
     """The mode whose wording shows an option in the Questionnaire: self unless not offered."""
     return "self" if option.modes is None or "self" in option.modes else option.modes[0]
 
@@ -189,6 +192,49 @@ def _scoring_items(bank: Bank) -> list[Json]:
     ]
 
 
+def _plan_coding(
+    bank: Bank, part: str, item: PlanItem | str, mode: str, language: str | None = None
+) -> Json:
+    """A Coding for a plan option or reason; an id the bank no longer has is shown by its id."""
+    code = item if isinstance(item, str) else item.id
+    display = item if isinstance(item, str) else words(bank, item.label, mode, language)
+    return {"system": _system(bank, f"plan.{part}"), "code": code, "display": display}
+
+
+def _plan_option_coding(bank: Bank, part: str, item: PlanItem) -> Json:
+    mode = _option_mode(item)
+    coding = _plan_coding(bank, part, item, mode)
+    if translated := _translations(bank, item.label, mode):
+        coding["_display"] = translated
+    return coding
+
+
+def _plan_items(bank: Bank) -> list[Json]:
+    """The read-only plan group at the end, when the bank offers a plan: the readiness ruler,
+    then every option and reason a person may choose."""
+    if bank.plan is None:
+        return []
+    parts: list[Json] = [
+        {"linkId": "plan.readiness", "text": READINESS_TEXT, "type": "integer", "readOnly": True}
+    ]
+    for part, text in PLAN_PARTS:
+        choices = getattr(bank.plan, part)
+        if choices:
+            parts.append(
+                {
+                    "linkId": f"plan.{part}",
+                    "text": text,
+                    "type": "choice",
+                    "repeats": True,
+                    "readOnly": True,
+                    "answerOption": [
+                        {"valueCoding": _plan_option_coding(bank, part, item)} for item in choices
+                    ],
+                }
+            )
+    return [{"linkId": "plan", "text": PLAN_TEXT, "type": "group", "readOnly": True, "item": parts}]
+
+
 def questionnaire(bank: Bank) -> Json:
     """The bank as a FHIR R4 Questionnaire, with read-only scoring items at the end."""
     bands = [{"valueCoding": _band_coding(bank, band.id, "self")} for band in bank.bands]
@@ -221,6 +267,7 @@ def questionnaire(bank: Bank) -> Json:
                 ],
             },
             *_scoring_items(bank),
+            *_plan_items(bank),
         ],
     }
 
@@ -269,6 +316,7 @@ def questionnaire_response(bank: Bank, share: Share) -> Json:
                 ],
             },
             *_share_scoring(bank, share),
+            *_share_plan(bank, share),
         ],
     }
 
@@ -292,3 +340,28 @@ def _share_scoring(bank: Bank, share: Share) -> list[Json]:
     if domains:
         items.append({"linkId": "domains", "text": "Domain scores", "item": domains})
     return items
+
+
+def _share_plan(bank: Bank, share: Share) -> list[Json]:
+    """The plan group, when the person chose to include a plan with something in it."""
+    chosen = share.plan
+    if chosen is None:
+        return []
+    parts: list[Json] = []
+    if chosen.readiness is not None:
+        parts.append(
+            {
+                "linkId": "plan.readiness",
+                "text": READINESS_TEXT,
+                "answer": [{"valueInteger": chosen.readiness}],
+            }
+        )
+    for part, text in PLAN_PARTS:
+        known = {item.id: item for item in getattr(bank.plan, part, ())} if bank.plan else {}
+        answers = [
+            {"valueCoding": _plan_coding(bank, part, known.get(i, i), share.mode, share.language)}
+            for i in getattr(chosen, part)
+        ]
+        if answers:
+            parts.append({"linkId": f"plan.{part}", "text": text, "answer": answers})
+    return [{"linkId": "plan", "text": PLAN_TEXT, "item": parts}] if parts else []

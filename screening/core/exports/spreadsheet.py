@@ -29,6 +29,9 @@ CSV_HEADER = (
     "score_band",
     "criteria",
     "domain_scores",
+    "plan_readiness",  # the plan, only when the person chose to include it (not scored)
+    "plan_options",
+    "plan_reasons",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _INTEGER = re.compile(r"^-?[0-9]+$")
@@ -69,6 +72,7 @@ def _share_rows(bank: Bank, share: Share) -> Iterator[list[str]]:
         share.score_band or share.band,
         "" if share.criteria is None else str(share.criteria),
         "|".join(f"{d}={points}" for d, points in share.domains.items()),
+        *_plan_cells(share),
     ]
     given = answered(bank, share)
     if not given:  # keep the share visible even with no answers
@@ -85,6 +89,15 @@ def _share_rows(bank: Bank, share: Share) -> Iterator[list[str]]:
             points,
             *scoring,
         ]
+
+
+def _plan_cells(share: Share) -> list[str]:
+    """Readiness, option ids and reason ids of a shared plan; empty cells when none was shared."""
+    chosen = share.plan
+    if chosen is None:
+        return ["", "", ""]
+    readiness = "" if chosen.readiness is None else str(chosen.readiness)
+    return [readiness, "|".join(chosen.options), "|".join(chosen.reasons)]
 
 
 def to_csv(rows: Iterable[Iterable[str]]) -> str:
