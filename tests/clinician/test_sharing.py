@@ -3,8 +3,10 @@ Share, the codes they are given, withdrawing a shared result, and many writers a
 
 from __future__ import annotations
 
+import csv
 import datetime
 import html
+import io
 import json
 import re
 import secrets
@@ -648,6 +650,20 @@ def test_the_clinician_sees_the_shared_plan(app, amira, link_url):
     page = signed_in(app).get(f"/clinician/results/{reference(row)}").text
     assert "Their plan" in page and "Readiness to change: 7 out of 10." in page
     assert "Use less ketamine" in page
+
+
+def test_the_clinicians_downloads_carry_the_shared_plan(app, amira, link_url):
+    row = _plan_through(app, link_url, include=True)
+    browser = signed_in(app)
+    resource = browser.get(f"/clinician/results/{reference(row)}/fhir").get_json()
+    plan = next(i for i in resource["item"] if i["linkId"] == "plan")
+    assert [i["linkId"] for i in plan["item"]] == ["plan.readiness", "plan.options", "plan.reasons"]
+    assert plan["item"][1]["answer"][0]["valueCoding"]["code"] == "cut_down"
+    rows = list(csv.reader(io.StringIO(browser.get("/clinician/export.csv").text, newline="")))
+    assert rows[0][-3:] == ["plan_readiness", "plan_options", "plan_reasons"]
+    assert {tuple(r[-3:]) for r in rows[1:] if r[0] == reference(row)} == {
+        ("7", "cut_down", "health")
+    }
 
 
 def test_without_a_plan_the_share_offers_to_make_one_first(app, link_url):
