@@ -169,6 +169,13 @@ def planned(page):
     page.wait_for_url("**/my-plan")
 
 
+def planned_then_result(page):
+    """Back to the result through a link after making a plan: the offer to include it."""
+    planned(page)
+    page.goto("/result")
+    assert page.locator("input[type=checkbox]#include_plan").count() == 1
+
+
 def empty_link_form(page):
     page.get_by_role("button", name="Make link").click()
 
@@ -267,6 +274,7 @@ EXPECTED_HEADING = {
     "withdraw-error": "Delete a shared result",
     "link-inactive": "This link is not active",
     "result-share-offer": "Your result",
+    "result-share-with-plan": "Your result",
     "shared": "Your result was shared with Dr Amira Shah",
     "replace-check": "You have a check under way",
     "already-shared": "This result was already shared",
@@ -309,6 +317,7 @@ SHARING_PAGES: dict[str, Callable] = {
         (ALL_CLEAR, {"link": live.link.id, "share": live.share.code}),
         goto("/shared/delete"),
     ),
+    "result-share-with-plan": lambda live: ((WEEKLY, {"link": live.link.id}), planned_then_result),
     "replace-check": lambda live: (ALL_CLEAR, goto(f"/r/{live.link.token}")),  # another check
     # An old copy of the cookie of the check that made the live share, sent again.
     "already-shared": lambda live: (
