@@ -21,6 +21,11 @@ class Chosen:
     options: tuple[str, ...] = ()  # ids, in the bank's order
     reasons: tuple[str, ...] = ()
 
+    @property
+    def empty(self) -> bool:
+        """Whether nothing was chosen: the ruler skipped, no option, no reason."""
+        return self.readiness is None and not self.options and not self.reasons
+
 
 def offered(
     bank: Bank, items: Iterable[PlanItem], answers: Mapping[str, frozenset[str]]
@@ -78,3 +83,14 @@ def shown(
     """The chosen items that still fit the answers, in the bank's order."""
     chosen = set(chosen)
     return tuple(item for item in offered(bank, items, answers) if item.id in chosen)
+
+
+def still_fitting(bank: Bank, chosen: Chosen, answers: Mapping) -> Chosen:
+    """The plan as "My plan" shows it: the readiness, and the chosen items that still fit."""
+    if bank.plan is None:
+        return Chosen(chosen.readiness)
+    return Chosen(
+        chosen.readiness,
+        tuple(i.id for i in shown(bank, bank.plan.options, chosen.options, answers)),
+        tuple(i.id for i in shown(bank, bank.plan.reasons, chosen.reasons, answers)),
+    )

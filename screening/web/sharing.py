@@ -166,18 +166,11 @@ def withdraw():
 
 def shared_plan(bank, draft: drafts.Draft) -> plans.Chosen | None:
     """The plan as the person sees it on "My plan" (what still fits their answers), to share
-    when they tick the box; None when there is no plan to share."""
+    when they tick the box; None when there is no plan, or nothing in it, to share."""
     if bank.plan is None or draft.plan is None:
         return None
-    return plans.Chosen(
-        draft.plan.readiness,
-        tuple(
-            i.id for i in plans.shown(bank, bank.plan.options, draft.plan.options, draft.answers)
-        ),
-        tuple(
-            i.id for i in plans.shown(bank, bank.plan.reasons, draft.plan.reasons, draft.answers)
-        ),
-    )
+    kept = plans.still_fitting(bank, draft.plan, draft.answers)
+    return None if kept.empty else kept
 
 
 def plan_items(chosen: plans.Chosen) -> list:

@@ -666,6 +666,19 @@ def test_the_clinicians_downloads_carry_the_shared_plan(app, amira, link_url):
     }
 
 
+def test_an_empty_plan_is_not_offered_for_sharing(app, link_url):
+    """The ruler skipped and nothing chosen: there is nothing to include."""
+    client, _ = finish_through(app, link_url, FLAGGED)
+    url = "/plan"
+    client.post(url, data={"csrf_token": csrf_token(client.get(url).text)})  # skipped
+    url = "/plan/choices"
+    client.post(url, data={"csrf_token": csrf_token(client.get(url).text)})
+    assert client.get("/my-plan").status_code == 200  # a plan was made, with nothing in it
+    page = client.get("/result").text
+    assert 'name="include_plan"' not in page
+    assert "Your plan, only if you tick the box below" not in page
+
+
 def test_without_a_plan_the_share_offers_to_make_one_first(app, link_url):
     _, result = finish_through(app, link_url, FLAGGED)
     assert 'name="include_plan"' not in result.text

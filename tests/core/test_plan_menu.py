@@ -49,3 +49,15 @@ def test_a_kept_choice_shows_only_while_it_fits_the_answers(bank):
     kept = plans.choose(bank, None, ["cut_down", "support_them"], [])
     shown = plans.shown(bank, bank.plan.options, kept.options, answers(bank, ALL_CLEAR))
     assert [o.id for o in shown] == ["cut_down"]
+
+
+def test_the_plan_to_share_is_what_still_fits_and_may_be_empty(bank):
+    kept = plans.choose(bank, 3, ["cut_down", "support_them"], ["money", "their_health"])
+    mine = answers(bank, ALL_CLEAR)
+    assert plans.still_fitting(bank, kept, mine) == plans.Chosen(3, ("cut_down",), ("money",))
+    theirs = plans.still_fitting(bank, kept, answers(bank, UNKNOWN_PROXY))
+    assert theirs == plans.Chosen(3, ("support_them",), ("their_health",))
+    assert not theirs.empty and not plans.Chosen(0).empty and not plans.Chosen(None, ("x",)).empty
+    nothing_left = plans.choose(bank, None, ["support_them"], [])
+    assert plans.still_fitting(bank, nothing_left, mine).empty
+    assert plans.Chosen().empty
