@@ -5,7 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .bank import DONT_KNOW, FLAG_LEVELS, Band, Bank, Domain, Flag, Norm, Option, Question, Step
+from .bank import (
+    DONT_KNOW,
+    FLAG_LEVELS,
+    Band,
+    Bank,
+    Citation,
+    Domain,
+    Flag,
+    Norm,
+    Option,
+    Question,
+    Sample,
+    Step,
+    Text,
+)
 from .conditions import Answers, Points
 from .flow import known_answers, prune
 
@@ -63,6 +77,31 @@ class Result:
     @property
     def scored_band(self) -> Band:
         return self.score_band or self.band
+
+    @property
+    def sources(self) -> tuple[Evidence, ...]:
+        """The studies behind the figures shown, each once (in the order first shown), with
+        each of its samples once and the figures from that sample as published."""
+        studies: dict[int, tuple[Citation, dict[int, tuple[Sample, list[Text]]]]] = {}
+        for norm in self.norms:  # keyed by the first equal citation and sample seen
+            key = next((k for k, (c, _) in studies.items() if c == norm.source), len(studies))
+            samples = studies.setdefault(key, (norm.source, {}))[1]
+            at = next((k for k, (s, _) in samples.items() if s == norm.sample), len(samples))
+            samples.setdefault(at, (norm.sample, []))[1].append(norm.figure)
+        return tuple(
+            Evidence(
+                source, tuple((sample, tuple(figures)) for sample, figures in samples.values())
+            )
+            for source, samples in studies.values()
+        )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One study behind figures on a result: its citation, and each sample with its figures."""
+
+    source: Citation
+    samples: tuple[tuple[Sample, tuple[Text, ...]], ...]
 
 
 def score(bank: Bank, answers: Answers) -> Result:

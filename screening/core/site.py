@@ -67,6 +67,8 @@ class Region(Model):
     id: Id
     name: Line
     emergency_number: Line
+    # ISO 3166 code: numbers on the pages are written as people there write them ("1,285").
+    territory: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
     resources: tuple[Resource, ...] = Field(min_length=1)
     # Words the bank leaves to the region, used as `{name}` in its texts.
     terms: dict[Id, Text] = Field(default_factory=dict)

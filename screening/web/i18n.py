@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
 from flask_babel import Babel
 from werkzeug.exceptions import HTTPException
@@ -38,6 +39,19 @@ def init_app(app: Flask) -> None:
     # The bank's words in the page's language, for pages with no check in progress (the
     # person's own use); pages of a check give their own mode's `t` (check.render).
     app.jinja_env.globals.update(t=_page_words, paragraphs=_page_paragraphs)
+    app.jinja_env.filters["count"] = count
+
+
+def count(number: int) -> str:
+    """A whole number as people in the deployer's region write it in the page's language
+    ("1,285" in the US, in English and Spanish alike), else as the language does ("1.285")."""
+    base = language().replace("-", "_")
+    territory = content().region.territory
+    try:
+        locale = Locale.parse(f"{base}_{territory}" if territory else base)
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse(base)
+    return format_decimal(number, locale=locale)
 
 
 def page_wording() -> Wording:

@@ -238,3 +238,49 @@ def test_every_page_says_how_to_reach_988_in_the_page_s_language(client):
 
     assert "al 988 (para español, oprima el 2 o escriba AYUDA)." in footer("es")
     assert "text 988 (for Spanish, press 2 or text AYUDA)." in footer("en")
+
+
+def test_every_interface_message_has_spanish_in_every_plural_form():
+    """An empty form (Spanish has three) would show English on a Spanish page."""
+    from babel.messages.pofile import read_po
+
+    with open("translations/es/LC_MESSAGES/messages.po", "rb") as po:
+        catalog = read_po(po)
+    missing = [
+        m.id
+        for m in catalog
+        if m.id
+        and (
+            "fuzzy" in m.flags
+            or not all(m.string if isinstance(m.string, tuple) else (m.string,))
+            or (isinstance(m.id, tuple) and len(m.string) != catalog.num_plurals)
+        )
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("territory", "language", "written"),
+    [
+        ("US", "en", "4,477"),
+        ("US", "es", "4,477"),
+        ("GB", "en", "4,477"),
+        ("ES", "es", "4.477"),
+        ("GB", "es", "4.477"),
+        (None, "es", "4.477"),
+        (None, "en", "4,477"),
+    ],
+)
+def test_numbers_are_written_as_in_the_region_else_as_the_language_writes_them(
+    app, territory, language, written
+):
+    """Spanish in Spain, or with no region's way known (es_GB is no locale): "4.477"."""
+    from dataclasses import replace
+
+    from screening.web import i18n
+
+    content = app.extensions["screening"]
+    region = content.region.model_copy(update={"territory": territory})
+    app.extensions["screening"] = replace(content, region=region)
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert i18n.count(4477) == written

@@ -70,3 +70,30 @@ def test_the_figures_are_in_the_page_s_language(client, bank):
 
 def test_a_result_with_no_figure_has_no_empty_section(client):
     assert 'id="norms"' not in result_page(client, PERSONAS["esketamine_as_directed"].answers)
+
+
+def test_each_study_is_listed_once_with_each_sample_and_its_figures(bank):
+    result = score(bank, parse_answers(bank, SCENARIOS["many_signs_in_crisis"].answers))
+    assert len(result.norms) == 6
+    studies = {s.source.authors: s.samples for s in result.sources}
+    assert list(studies) == ["Winstock et al.", "Harding et al.", "Barrios et al."]
+    assert [sample.size for sample, _ in studies["Winstock et al."]] == [1285, 251]
+    [(sample, figures)] = studies["Harding et al."]
+    assert sample.size == 274
+    assert [f.get("self", "en") for f in figures] == [
+        "56% of 274 had had K-cramps",
+        "71% of 274 had cravings when without it",
+        "56% of 274 had not sought treatment",
+    ]
+
+
+def test_the_sources_list_each_study_once_and_numbers_as_the_region_writes_them(client, bank):
+    for language, how_many, plural in (
+        ("en", "How many: 4,477.", "The figures as published:"),
+        ("es", "Cuántas personas: 4,477.", "Las cifras publicadas:"),
+    ):
+        page = result_in(client, SCENARIOS["many_signs_in_crisis"].answers, language)
+        for doi in {n.source.doi for n in bank.norms}:
+            assert page.count(f"doi:{doi}") == 1, doi
+        assert how_many in page and plural in page
+        assert "..</" not in page and ".. " not in page
