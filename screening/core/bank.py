@@ -236,6 +236,9 @@ class PlanItem(Model):
     when: Condition | None = None  # offered only when the answers call for it
     modes: tuple[Literal[MODES], ...] | None = None  # type: ignore[valid-type]  # None: every mode
     ready_from: int = Field(default=0, ge=0, le=10)  # listed first from this readiness up
+    last: bool = (
+        False  # listed after every other option, whatever the readiness ("Nothing for now")
+    )
 
 
 class Plan(Model):

@@ -47,8 +47,8 @@ def menu(
     """The options to offer: those that fit, the ones that fit this readiness first."""
     items = offered(bank, bank.plan.options, answers) if bank.plan else ()
     if readiness is None:
-        return items
-    return tuple(sorted(items, key=lambda item: item.ready_from > readiness))
+        return tuple(sorted(items, key=lambda item: item.last))
+    return tuple(sorted(items, key=lambda item: (item.last, item.ready_from > readiness)))
 
 
 def choose(

@@ -50,7 +50,7 @@ def test_check_shipped_bank(invoke):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[:14] == [
-        f"{BANK}: valid (ketamine_self_check version 3.0.0)",
+        f"{BANK}: valid (ketamine_self_check version 3.1.0)",
         "  27 questions in 7 domains",
         "  18 paths through the questions: shortest 3, longest 26",
         "  totals from 0 to 54",
@@ -62,7 +62,7 @@ def test_check_shipped_bank(invoke):
         "  band no_recent_use: shown when its rule holds",
         "  band not_enough: shown when too many 'I don't know'",
         "  band crisis_first: shown when its rule holds instead of fewer_signs",
-        "  21 flags, 16 steps",
+        "  22 flags, 16 steps",
         lines[13],
     ]
     # Then, per region and language, the median reading score and the five hardest texts.
@@ -83,7 +83,7 @@ def test_check_shipped_bank(invoke):
 def test_check_defaults_to_shipped_bank(invoke):
     result = invoke("bank", "check")
     assert result.exit_code == 0, result.output
-    assert "valid (ketamine_self_check version 3.0.0)" in result.output
+    assert "valid (ketamine_self_check version 3.1.0)" in result.output
     assert "  27 questions in 7 domains" in result.output
 
 
@@ -138,7 +138,7 @@ def test_score_shipped_bank(invoke, tmp_path):
     result = invoke("bank", "score", write_json(tmp_path, WEEKLY))
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["bank"] == {"id": "ketamine_self_check", "version": "3.0.0"}
+    assert report["bank"] == {"id": "ketamine_self_check", "version": "3.1.0"}
     assert report["total"] == 9
     assert (report["band"], report["score_band"], report["criteria"]) == ("some_signs",) * 2 + (2,)
     assert report["flags"] == []

@@ -30,8 +30,9 @@ def test_each_mode_is_offered_its_own_options(bank):
 def test_the_options_that_fit_the_readiness_come_first(bank, readiness, first):
     menu = plans.menu(bank, answers(bank, ALL_CLEAR), readiness)
     assert menu[0].id == first
-    fits = [o.ready_from <= readiness for o in menu] if readiness is not None else []
+    fits = [o.ready_from <= readiness for o in menu[:-1]] if readiness is not None else []
     assert fits == sorted(fits, reverse=True)  # every fitting option before any other
+    assert menu[-1].id == "not_now"  # 'Nothing for now' stays last whatever the readiness
 
 
 def test_a_plan_is_only_what_was_offered_and_the_ruler_is_0_to_10(bank):
@@ -61,3 +62,28 @@ def test_the_plan_to_share_is_what_still_fits_and_may_be_empty(bank):
     nothing_left = plans.choose(bank, None, ["support_them"], [])
     assert plans.still_fitting(bank, nothing_left, mine).empty
     assert plans.Chosen().empty
+
+
+def test_a_person_in_crisis_is_offered_keeping_safe_first(bank):
+    crisis = {**ALL_CLEAR, "frequency": "weekly", "time_spent": "a_lot", "self_harm": "sometimes"}
+    for readiness in (None, 0, 8):
+        assert plans.menu(bank, answers(bank, crisis), readiness)[0].id == "stay_safe"
+    theirs = {**UNKNOWN_PROXY, "self_harm": "often"}
+    assert plans.menu(bank, answers(bank, theirs), 3)[0].id == "keep_them_safe"
+    assert "stay_safe" not in [o.id for o in plans.menu(bank, answers(bank, ALL_CLEAR), 3)]
+
+
+@pytest.mark.parametrize(
+    ("treatment", "offered", "not_offered"),
+    [
+        ("as_directed", {"tell_prescriber", "safer"}, {"stop", "cut_down"}),
+        ("more_than_prescribed", {"tell_prescriber"}, {"stop", "cut_down"}),
+        ("also_outside", {"tell_prescriber", "stop", "cut_down"}, set()),
+        ("no", {"stop", "cut_down"}, {"tell_prescriber"}),
+    ],
+)
+def test_prescribed_use_is_changed_with_the_prescriber(bank, treatment, offered, not_offered):
+    """Stopping or cutting down a prescribed treatment is the prescriber's call, not a plan's."""
+    raw = {**ALL_CLEAR, "treatment": treatment, "frequency": "weekly", "time_spent": "a_lot"}
+    ids = {o.id for o in plans.menu(bank, answers(bank, raw), 5)}
+    assert offered <= ids and not (not_offered & ids)

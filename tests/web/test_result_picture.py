@@ -58,3 +58,14 @@ def test_no_picture_for_a_treatment_taken_as_directed(client, name):
 def test_no_picture_when_too_much_is_unknown(client):
     page = result_page(client, PERSONAS["parent_all_unknown"].answers)
     assert figure_of(page) is None
+
+
+def test_a_lifted_result_says_why_and_not_a_range_its_total_is_outside(client):
+    """A total of 6 in "many signs" (20 and up) because of four criteria: the page says why,
+    and never "Totals from 20 upwards are in this group" beside "Your total was 6"."""
+    answers = {**ALL_CLEAR, "tolerance": "somewhat", "gave_up": "some", "hazardous": "once_twice"}
+    page = " ".join(result_page(client, answers | {"relationships": "sometimes"}).split())
+    assert "Your total was 6. Four or more answers were among the main signs" in page
+    assert "Totals from 20 upwards are in this group." not in page
+    plain = " ".join(result_page(client, SCENARIOS["weekly_mild"].answers).split())
+    assert "Your total was 9. Totals from 4 to 19 are in this group." in plain
