@@ -1,0 +1,161 @@
+"""Statistics for the deployer from the anonymous daily counts (pure).
+
+A count is one day's number of one event (a check started, completed, shared or withdrawn) for
+one mode, result band, link and language: never an answer, a flag, a question or a time finer
+than a day. Before anyone sees them, counts are added up by period and by one breakdown, and
+small numbers are suppressed: a cell under SMALL is shown as "fewer than 5", and a total is given
+only when every cell it adds up is shown, so that no suppressed cell can be worked out from a
+total and the cells beside it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+SMALL = 5  # cells under this are suppressed: few enough to point at a person
+EVENTS = ("started", "completed", "shared", "withdrawn")
+PERIODS = ("day", "week", "month")
+BREAKDOWNS = ("band", "mode", "link", "language", "event")
+NOT_GIVEN = None  # a suppressed cell, or a total that would reveal one
+
+
+@dataclass(frozen=True)
+class Count:
+    """One stored count: how many times `event` happened on `day` for this mode, band, link
+    and language ("" where it does not apply: a check started has no band yet)."""
+
+    day: datetime.date
+    event: str
+    mode: str
+    band: str
+    link: str
+    language: str
+    n: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """Counts by period (rows) and by one breakdown (columns), small numbers suppressed:
+    a cell or total is an int, or None when it is not given."""
+
+    period: str
+    by: str
+    rows: tuple[datetime.date, ...]  # the first day of each period, oldest first
+    columns: tuple[str, ...]
+    cells: dict[tuple[datetime.date, str], int | None]
+    row_totals: dict[datetime.date, int | None]
+    column_totals: dict[str, int | None]
+    total: int | None
+
+    def label(self, row: datetime.date) -> str:
+        """A period as people read it: "2026-11-30" (a day), "week of 2026-11-30", "2026-11"."""
+        if self.period == "month":
+            return row.strftime("%Y-%m")
+        return f"week of {row.isoformat()}" if self.period == "week" else row.isoformat()
+
+
+def start_of(day: datetime.date, period: str) -> datetime.date:
+    """The first day of the period a day falls in (weeks start on Monday, as ISO 8601's)."""
+    if period == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    if period == "day":
+        return day
+    raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
+
+
+def _periods(first: datetime.date, last: datetime.date, period: str) -> list[datetime.date]:
+    """Every period from the one holding `first` to the one holding `last`, empty ones too."""
+    found, day = [], start_of(first, period)
+    while day <= last:
+        found.append(day)
+        if period == "month":
+            day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        else:
+            day += datetime.timedelta(days=7 if period == "week" else 1)
+    return found
+
+
+def shown(n: int) -> int | None:
+    """A cell as it may be shown: the number, or None ("fewer than 5") when it is small."""
+    return n if n >= SMALL else NOT_GIVEN
+
+
+def _total(parts: Iterable[int]) -> int | None:
+    """A total, given only when none of its parts is suppressed (else it would reveal them)."""
+    parts = list(parts)
+    return sum(parts) if all(p >= SMALL for p in parts) else NOT_GIVEN
+
+
+def table(
+    counts: Iterable[Count],
+    event: str | None = "completed",
+    by: str = "band",
+    period: str = "week",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    columns: Iterable[str] = (),
+    **only: str,
+) -> Table:
+    """Counts of one event (or, with by="event", of every event) from `start` to `end`
+    (inclusive; default: the first and last day counted), in rows by period and columns by a
+    breakdown, keeping only counts that match `only` (e.g. mode="self", link="3"). `columns`
+    names columns to show even when empty (e.g. every band), before any others found."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"breakdown must be one of {BREAKDOWNS}, not {by!r}")
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
+    kept = [
+        c
+        for c in counts
+        if (event is None or by == "event" or c.event == event)
+        and (start is None or c.day >= start)
+        and (end is None or c.day <= end)
+        and all(getattr(c, key) == value for key, value in only.items())
+    ]
+    days = [c.day for c in kept]
+    first = start or (min(days) if days else datetime.date.today())
+    last = end or (max(days) if days else first)
+    rows = tuple(_periods(first, last, period))
+    names = list(dict.fromkeys(columns))
+    names += sorted({getattr(c, by) for c in kept} - set(names))
+    raw = {(row, name): 0 for row in rows for name in names}
+    for c in kept:
+        raw[start_of(c.day, period), getattr(c, by)] += c.n
+    return Table(
+        period=period,
+        by=by,
+        rows=rows,
+        columns=tuple(names),
+        cells={key: shown(n) for key, n in raw.items()},
+        row_totals={row: _total(raw[row, name] for name in names) for row in rows},
+        column_totals={name: _total(raw[row, name] for row in rows) for name in names},
+        total=_total(raw.values()),
+    )
+
+
+def csv_rows(grid: Table, fewer: str = "fewer than 5", not_given: str = "not given") -> list:
+    """The table as rows for a CSV file: a header, one row per period, then the totals; a
+    suppressed cell says `fewer`, a total that would reveal one says `not_given`."""
+
+    def cell(value: int | None, small: str) -> str:
+        return small if value is None else str(value)
+
+    header = ["period", *grid.columns, "total"]
+    body = [
+        [
+            grid.label(row),
+            *(cell(grid.cells[row, name], fewer) for name in grid.columns),
+            cell(grid.row_totals[row], not_given),
+        ]
+        for row in grid.rows
+    ]
+    totals = [
+        "total",
+        *(cell(grid.column_totals[name], not_given) for name in grid.columns),
+        cell(grid.total, not_given),
+    ]
+    return [header, *body, totals]

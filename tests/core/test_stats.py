@@ -1,0 +1,95 @@
+"""Statistics from the anonymous counts: by period and breakdown, small numbers suppressed."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from screening.core import stats
+from screening.core.stats import Count
+
+MONDAY = datetime.date(2026, 11, 30)
+
+
+def count(
+    n: int, day=MONDAY, event="completed", mode="self", band="some_signs", link="", lang="en"
+):
+    return Count(day, event, mode, band, link, lang, n)
+
+
+def test_counts_add_up_by_week_and_band_with_empty_weeks_kept():
+    counts = [
+        count(6, band="fewer_signs"),
+        count(4, MONDAY + datetime.timedelta(days=6), band="fewer_signs"),  # the same week
+        count(7, MONDAY + datetime.timedelta(days=14), band="many_signs"),
+    ]
+    grid = stats.table(counts, by="band", period="week", columns=["fewer_signs", "some_signs"])
+    assert grid.rows == (
+        MONDAY,
+        MONDAY + datetime.timedelta(days=7),
+        MONDAY + datetime.timedelta(days=14),
+    )
+    assert grid.columns == (
+        "fewer_signs",
+        "some_signs",
+        "many_signs",
+    )  # asked for first, then found
+    assert grid.cells[MONDAY, "fewer_signs"] == 10
+    assert grid.label(MONDAY) == "week of 2026-11-30"
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_a_cell_under_5_is_never_shown(n):
+    grid = stats.table([count(n), count(9, band="many_signs")], by="band")
+    assert grid.cells[MONDAY, "some_signs"] is None
+    rows = stats.csv_rows(grid)
+    assert rows[1] == ["week of 2026-11-30", "9", "fewer than 5", "not given"]
+    assert all(str(n) != cell for row in rows for cell in row)
+
+
+def test_no_total_reveals_a_suppressed_cell():
+    """Every total that adds up a suppressed cell is withheld: a row, a column and the whole."""
+    week2 = MONDAY + datetime.timedelta(days=7)
+    counts = [
+        count(3),
+        count(8, band="many_signs"),
+        count(6, week2),
+        count(9, week2, band="many_signs"),
+    ]
+    grid = stats.table(counts, by="band")
+    assert grid.row_totals == {MONDAY: None, week2: 15}
+    assert grid.column_totals == {"many_signs": 17, "some_signs": None}
+    assert grid.total is None
+
+
+def test_with_nothing_small_every_total_is_given():
+    grid = stats.table([count(5), count(7, band="many_signs")], by="band")
+    assert (grid.row_totals[MONDAY], grid.total) == (12, 12)
+    assert stats.csv_rows(grid)[-1] == ["total", "7", "5", "12"]
+
+
+def test_filters_periods_and_breakdowns():
+    counts = [
+        count(5, mode="self", link="3"),
+        count(6, mode="other", link="3"),
+        count(8, mode="self", link="", event="started"),
+        count(5, MONDAY.replace(day=1), mode="self", link="4"),
+    ]
+    by_link = stats.table(counts, by="link", period="month", mode="self")
+    assert by_link.rows == (MONDAY.replace(day=1),) and by_link.label(by_link.rows[0]) == "2026-11"
+    assert by_link.cells == {(MONDAY.replace(day=1), "3"): 5, (MONDAY.replace(day=1), "4"): 5}
+    events = stats.table(counts, by="event", period="day", start=MONDAY, end=MONDAY)
+    assert events.rows == (MONDAY,)
+    assert events.cells == {(MONDAY, "completed"): 11, (MONDAY, "started"): 8}
+    with pytest.raises(ValueError):
+        stats.table(counts, by="question")
+    with pytest.raises(ValueError):
+        stats.table(counts, period="hour")
+
+
+def test_months_run_across_a_year_end():
+    counts = [count(5, datetime.date(2026, 12, 31)), count(5, datetime.date(2027, 2, 1))]
+    grid = stats.table(counts, period="month")
+    assert [r.isoformat() for r in grid.rows] == ["2026-12-01", "2027-01-01", "2027-02-01"]
+    assert grid.cells[datetime.date(2027, 1, 1), "some_signs"] is None  # an empty month is small
