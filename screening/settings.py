@@ -58,6 +58,11 @@ SETTINGS = (
     Setting("DRAFT_MINUTES", 30, "Answers in progress are cleared after this many idle minutes."),
     Setting("RETENTION_DAYS", 30, "Shared results are deleted by `purge` after this many days."),
     Setting(
+        "COUNTS_DAYS",
+        730,
+        "The anonymous daily counts are deleted by `purge` after this many days.",
+    ),
+    Setting(
         "RATELIMIT_ENABLED",
         True,
         "Rate limits on sign-in, sharing, withdrawing and making links. Keep them on.",

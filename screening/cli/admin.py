@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from ..core.passwords import PASSWORD_MIN
 from ..core.totp import shown_code
+from ..storage import counts as tallies
 from ..storage import twofactor
 from ..storage.connection import backup, connect, sqlite3
 from ..storage.records import (
@@ -166,10 +167,14 @@ def reset_two_factor_command(email: str) -> None:
     "--days", type=int, default=None, help="Keep this many days (default: RETENTION_DAYS)."
 )
 def purge_command(days: int | None) -> None:
-    """Delete shared results older than RETENTION_DAYS. Example: flask --app screening purge"""
+    """Delete shared results older than RETENTION_DAYS, and counts older than COUNTS_DAYS.
+    Example: flask --app screening purge"""
     keep = days if days is not None else int(current_app.config["RETENTION_DAYS"])
+    counted = int(current_app.config["COUNTS_DAYS"])
     with _db() as db:
         click.echo(f"Deleted {purge(db, keep)} shared results older than {keep} days.")
+        gone = tallies.purge(db, counted)
+        click.echo(f"Deleted {gone} daily counts older than {counted} days.")
 
 
 @click.command("backup")

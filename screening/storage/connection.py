@@ -187,6 +187,19 @@ def add_share_plan(db: Database) -> None:
     db["shares"].add_column("plan", str)
 
 
+@migrations()
+def count_every_event(db: Database) -> None:
+    """Counts of checks started, completed, shared and withdrawn, by referral link and language
+    too (counts made before: completed checks, link and language unknown, "")."""
+    table = db["daily_counts"]
+    table.add_column("event", str, not_null_default="completed")
+    table.add_column("link", str, not_null_default="")
+    table.add_column("language", str, not_null_default="")
+    table.transform(
+        rename={"completed": "n"}, pk=("day", "event", "mode", "band", "link", "language")
+    )
+
+
 def connect(path: str | Path) -> Database:
     """Open the database for this process: WAL, a busy timeout, and explicit transactions.
 

@@ -1,25 +1,71 @@
-"""Anonymous counts of completed checks: day, mode and band, never anything that identifies."""
+"""Anonymous daily counts: how many checks were started, completed, shared and withdrawn per day,
+mode, result band, referral link and language; never an answer, a flag or a time finer than a day.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 from sqlite_utils import Database
 
+from ..core.stats import Count
 from . import once
 from .connection import writing
 
+# What a check may be counted for once (its nonce, spent for that purpose).
+ONCE = {"started": once.START, "completed": once.COUNT}
 
-def count_completed(database: Database, mode: str, band: str, nonce: str) -> bool:
-    """Add one to today's count of completed checks for this mode and band, once per check (its
-    nonce); return whether it was counted now."""
+
+def tally(
+    database: Database,
+    event: str,
+    nonce: str | None = None,
+    *,
+    mode: str = "",
+    band: str = "",
+    link: int | None = None,
+    language: str = "",
+) -> bool:
+    """Add one to today's count of an event; with a nonce, once per check (started, completed:
+    a share and a withdrawal happen once by their own rules). Return whether it was counted."""
     day = datetime.date.today().isoformat()
     with writing(database):
-        if not once.spend(database, nonce, once.COUNT):
+        if nonce is not None and not once.spend(database, nonce, ONCE[event]):
             return False
         database.execute(
-            "INSERT INTO daily_counts (day, mode, band, completed) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT (day, mode, band) DO UPDATE SET completed = completed + 1",
-            (day, mode, band),
+            "INSERT INTO daily_counts (day, event, mode, band, link, language, n) "
+            "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (day, event, mode, band, link, language) "
+            "DO UPDATE SET n = n + 1",
+            (day, event, mode, band, "" if link is None else str(link), language),
         )
     return True
+
+
+def count_completed(database: Database, mode: str, band: str, nonce: str, **where) -> bool:
+    """Count a completed check once per check (its nonce); return whether it was counted now."""
+    return tally(database, "completed", nonce, mode=mode, band=band, **where)
+
+
+def each_count(
+    database: Database, since: datetime.date | None = None, links: tuple[int, ...] | None = None
+) -> Iterator[Count]:
+    """The stored counts (from a day on; only those of some links), oldest first."""
+    where, params = [], []
+    if since is not None:
+        where.append("day >= ?")
+        params.append(since.isoformat())
+    if links is not None:
+        where.append(f"link IN ({', '.join('?' * len(links))})" if links else "0")
+        params += [str(i) for i in links]
+    query = "SELECT day, event, mode, band, link, language, n FROM daily_counts"
+    query += f" WHERE {' AND '.join(where)}" if where else ""
+    for row in database.execute(query + " ORDER BY day", params):
+        yield Count(datetime.date.fromisoformat(row[0]), *row[1:])
+
+
+def purge(database: Database, days: int) -> int:
+    """Delete counts older than `days` days; return how many rows went."""
+    cutoff = (datetime.date.today() - datetime.timedelta(days=days)).isoformat()
+    with writing(database):
+        return database.execute("DELETE FROM daily_counts WHERE day < ?", [cutoff]).rowcount

@@ -13,7 +13,8 @@ import hashlib
 
 from sqlite_utils import Database
 
-COUNT = "count"
+COUNT = "count"  # counted as completed
+START = "start"  # counted as started
 SHARE = "share"
 SPENT_DAYS = 2  # a draft lives at most a day (drafts.MAX_AGE_HOURS); a day more for safety
 

@@ -127,18 +127,21 @@ def share_of(db: Database, clinician_id: int, code: str) -> Share | None:
     return next((_share(row) for row in rows), None)
 
 
-def delete_share(db: Database, code: str) -> None:
+def delete_share(db: Database, code: str) -> dict | None:
+    """Delete a share; return what a count may say of it (link, mode, band, language), or None
+    when there was none (deleted already)."""
     with writing(db):
+        row = next(iter(db["shares"].rows_where("code = ?", [code])), None)
         db.execute("DELETE FROM shares WHERE code = ?", [code])
+    return None if row is None else {k: row[k] for k in ("link_id", "mode", "band", "language")}
 
 
-def withdraw(db: Database, code: str, secret: str) -> bool:
-    """Delete a share if the secret matches; say whether it did."""
+def withdraw(db: Database, code: str, secret: str) -> dict | None:
+    """Delete a share if the secret matches; return it as `delete_share` does, else None."""
     row = next(iter(db["shares"].rows_where("code = ?", [code])), None)
     if row is None or not secret_matches(secret, row["withdraw_digest"]):
-        return False
-    delete_share(db, code)
-    return True
+        return None
+    return delete_share(db, code)
 
 
 def purge(db: Database, days: int) -> int:

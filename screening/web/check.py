@@ -77,7 +77,9 @@ def begin():
         link = getattr(drafts.load(), "link", None)
     except drafts.DraftUnreadable:
         link = None
-    drafts.keep(drafts.begin(link))
+    draft = drafts.begin(link)
+    drafts.keep(draft)
+    store.count("started", draft.nonce, link=link, language=language())
     return redirect(_next_url({}))
 
 
@@ -201,7 +203,9 @@ def check_answers(draft: drafts.Draft):
     """List every answer with a way to change it; Continue goes to the result."""
     bank = content().bank
     if request.method == "POST":
-        store.count_completed(draft.mode, score(bank, draft.answers).band.id, draft.nonce)
+        band = score(bank, draft.answers).band.id
+        where = {"mode": draft.mode, "band": band, "link": draft.link, "language": language()}
+        store.count("completed", draft.nonce, **where)
         return redirect(url_for(".result"))
     steps = [s for s in draft.route.steps if s.relevant]
     return render(

@@ -101,6 +101,8 @@ def share():
     except share_records.AlreadyShared:  # an older copy of this check's cookie, sent again
         return render_template("sharing/already_shared.html"), 409
     drafts.keep(replace(draft, share=stored.code, secret=secret))
+    where = {"mode": result.mode, "band": result.band, "language": result.language}
+    store.count("shared", link=link.id, **where)  # once: the nonce shares once
     return redirect(url_for(".shared"))
 
 
@@ -147,15 +149,16 @@ def withdraw():
         draft = _draft()
         own = draft.share if draft else None
         if form.this_browser.data and own:
-            share_records.delete_share(store.db(), own)
-            deleted = True
+            deleted = share_records.delete_share(store.db(), own)
         else:
             code = parse_code(form.reference.data or "")
-            deleted = bool(code) and share_records.withdraw(
-                store.db(), code, form.secret.data or ""
+            deleted = (
+                share_records.withdraw(store.db(), code, form.secret.data or "") if code else None
             )
             own = own if own == code else None
         if deleted:
+            where = {k: deleted[k] for k in ("mode", "band", "language")}
+            store.count("withdrawn", link=deleted["link_id"], **where)
             if own:
                 drafts.keep(replace(draft, share=None))
             flash(_("Your shared result has been deleted. Your clinician can no longer see it."))

@@ -43,10 +43,10 @@ def _close(_exc: BaseException | None) -> None:
         database.close()
 
 
-def count_completed(mode: str, band: str, nonce: str) -> None:
-    """Count a completed check once (however often it is posted); a database fault never stops
-    a result."""
+def count(event: str, nonce: str | None = None, **where) -> None:
+    """Count an event (once per check where a nonce is given: however often it is posted); a
+    database fault never stops a page."""
     try:
-        counts.count_completed(db(), mode, band, nonce)
+        counts.tally(db(), event, nonce, **where)
     except sqlite3.Error as err:
-        log.warning("Could not count a completed check: %s", err)
+        log.warning("Could not count a %s check: %s", event, err)

@@ -353,7 +353,7 @@ def test_the_check_is_kept_by_its_hash_not_its_nonce(app, link_url):
     ):
         nonce = drafts.load().nonce
     spent = query(app, "SELECT * FROM spent")
-    assert {row["purpose"] for row in spent} == {"count", "share"}
+    assert {row["purpose"] for row in spent} == {"start", "count", "share"}
     assert all(row["digest"] == once.digest(nonce) for row in spent)
     assert nonce not in json.dumps(query(app, "SELECT * FROM shares") + spent)
 
@@ -683,3 +683,29 @@ def test_without_a_plan_the_share_offers_to_make_one_first(app, link_url):
     _, result = finish_through(app, link_url, FLAGGED)
     assert 'name="include_plan"' not in result.text
     assert "If you make a plan first, you can choose to include it." in result.text
+
+
+def tallies(app) -> list[tuple]:
+    """The daily counts, as (event, mode, band, link, language, n), without the day."""
+    db = sqlite3.connect(app.config["DATABASE"])
+    try:
+        query = "SELECT event, mode, band, link, language, n FROM daily_counts ORDER BY event"
+        return db.execute(query).fetchall()
+    finally:
+        db.close()
+
+
+def test_a_check_through_a_link_is_counted_once_for_each_event(app, link_url):
+    """Started, completed, shared and withdrawn: each once, with its link, never twice."""
+    client, row = shared_through(app, link_url)
+    link = str(row["link_id"])
+    assert share(client).location == "/shared"  # pressed again: not shared, nor counted, twice
+    ref, secret = codes_from(client)
+    assert withdraw(app.test_client(), ref, secret).status_code == 302
+    assert withdraw(app.test_client(), ref, secret).status_code == 400  # gone: counted once
+    assert tallies(app) == [
+        ("completed", "self", "fewer_signs", link, "en", 1),
+        ("shared", "self", "fewer_signs", link, "en", 1),
+        ("started", "", "", link, "en", 1),
+        ("withdrawn", "self", "fewer_signs", link, "en", 1),
+    ]

@@ -154,14 +154,16 @@ def test_every_respondent_page_offers_the_quick_exit(respondent, client):
 
 def test_backup_writes_a_checked_consistent_copy(app, runner, tmp_path, respondent):
     respondent.answer_all(ALL_CLEAR)
-    respondent.finish()  # one anonymous count in the database
+    respondent.finish()  # two anonymous counts in the database
     target = tmp_path / "backup.sqlite3"
     result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
-    assert "integrity ok" in result.output and "daily_counts 1" in result.output
+    assert (
+        "integrity ok" in result.output and "daily_counts 2" in result.output
+    )  # started, completed
     copy = sqlite3.connect(target)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert copy.execute("SELECT sum(completed) FROM daily_counts").fetchone()[0] == 1
+    assert copy.execute("SELECT sum(n) FROM daily_counts").fetchone()[0] == 2
     again = runner.invoke(args=["backup", str(target)])
     assert again.exit_code == 1 and "already exists" in again.output
 

@@ -328,10 +328,15 @@ def test_database_holds_counts_only(app, journey):
     files = [p for p in path.parent.iterdir() if p.name.startswith(path.name)]
     stored = b"".join(p.read_bytes() for p in files)
     with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT mode, band, completed FROM daily_counts").fetchall()
+        rows = db.execute(
+            "SELECT event, mode, band, link, language, n FROM daily_counts ORDER BY event"
+        ).fetchall()
         dump = "\n".join(db.iterdump())
     db.close()
-    assert rows == [("self", "many_signs", 1)]
+    assert rows == [
+        ("completed", "self", "many_signs", "", "en", 1),
+        ("started", "", "", "", "en", 1),
+    ]
     for secret in SECRETS:
         assert secret.encode() not in stored and secret not in dump
 
@@ -355,7 +360,9 @@ def test_unexpected_error_is_generic_and_not_logged_verbatim(app, client, caplog
 
 def completed(app) -> int:
     with sqlite3.connect(app.config["DATABASE"]) as db:
-        total = db.execute("SELECT coalesce(sum(completed), 0) FROM daily_counts").fetchone()[0]
+        total = db.execute(
+            "SELECT coalesce(sum(n), 0) FROM daily_counts WHERE event = 'completed'"
+        ).fetchone()[0]
     db.close()
     return total
 
