@@ -391,3 +391,29 @@ def test_a_plan_by_keyboard_without_javascript(browser, live, mode):
     page.goto("/plan/choices")
     expect(page.locator(first)).to_be_checked()  # kept
     context.close()
+
+
+def test_my_plan_prints_cleanly(browser, live):
+    """The plan on paper: its choices, steps and the crisis line first, no menus or links."""
+    context = browser.new_context(viewport=PHONE, base_url=live.url)
+    context.add_cookies([live.draft_cookie(MANY_SIGNS_IN_CRISIS)])
+    page = context.new_page()
+    page.goto("/plan")
+    page.locator("label[for=readiness-6]").click()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/plan/choices")
+    for choice in ("option-stay_safe", "option-get_help", "reason-health"):
+        page.locator(f"label[for={choice}]").click()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/my-plan")
+    page.emulate_media(media="print")
+    for hidden in ["header", "footer", ".back-link", ".no-print"]:
+        items = page.locator(hidden)
+        assert all(items.nth(i).is_hidden() for i in range(items.count())), hidden
+    options = page.locator(".plan__option h3").all_inner_texts()
+    assert options == ["Keep myself safe right now", "Talk to a doctor or drug service"]
+    assert "988" in page.locator("main .panel--urgent").inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "my-plan-print.png"), full_page=True)
+    page.pdf(path=str(SCREENSHOTS / "my-plan-print.pdf"))
+    context.close()
