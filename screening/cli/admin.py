@@ -31,10 +31,12 @@ from ..storage.shares import purge
 
 
 def init_app(app: Flask) -> None:
-    """Register the deployer's commands with the app: `flask clinician|purge|backup|bank`."""
+    """Register the deployer's commands with the app: `flask clinician|purge|backup|bank|stats`."""
     from .bank import bank_commands
+    from .stats import stats_command
 
-    for command in (clinician_commands, purge_command, backup_command, bank_commands):
+    commands = (clinician_commands, purge_command, backup_command, bank_commands, stats_command)
+    for command in commands:
         app.cli.add_command(command)
 
 
