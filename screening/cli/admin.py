@@ -69,13 +69,14 @@ def _password(generate: bool) -> tuple[str, bool]:
 @click.option(
     "--generate-password", is_flag=True, help="Print a random password instead of asking."
 )
-def add_clinician_command(email: str, name: str, generate_password: bool) -> None:
+@click.option("--admin", is_flag=True, help="The deployer's role: also sees the site's statistics.")
+def add_clinician_command(email: str, name: str, generate_password: bool, admin: bool) -> None:
     """Create an account. Example: flask --app screening clinician add a@b.org --name 'Dr A'"""
     password, show = _password(generate_password)
     method = current_app.config["PASSWORD_HASH"]
     try:
         with _db() as db:
-            clinician = add_clinician(db, email, name, password, method)
+            clinician = add_clinician(db, email, name, password, method, admin=admin)
             setup = twofactor.new_setup_code(db, clinician.id, method)
     except RecordError as err:
         raise click.ClickException(str(err)) from None
@@ -101,7 +102,8 @@ def list_clinicians_command() -> None:
     for clinician in found:
         state = "active" if clinician.active else "disabled"
         second = "two-factor on" if clinician.totp_enrolled else "two-factor not set up"
-        click.echo(f"{clinician.email}\t{clinician.name}\t{state}\t{second}")
+        role = "\tadmin" if clinician.admin else ""
+        click.echo(f"{clinician.email}\t{clinician.name}\t{state}\t{second}{role}")
 
 
 @clinician_commands.command("disable")
@@ -114,6 +116,22 @@ def disable_clinician_command(email: str) -> None:
     except RecordError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"{email} is disabled and signed out everywhere.")
+
+
+@clinician_commands.command("admin")
+@click.argument("email")
+@click.option("--off", is_flag=True, help="Take the role away.")
+def admin_clinician_command(email: str, off: bool) -> None:
+    """Give an account the deployer's role (the site's statistics), or take it away with --off;
+    ends its sessions. Example: flask --app screening clinician admin a@b.org"""
+    try:
+        with _db() as db:
+            update_clinician(db, email, admin=0 if off else 1)
+    except RecordError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(
+        f"{email} {'no longer has' if off else 'has'} the admin role; signed out everywhere."
+    )
 
 
 @clinician_commands.command("enable")

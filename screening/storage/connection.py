@@ -200,6 +200,12 @@ def count_every_event(db: Database) -> None:
     )
 
 
+@migrations()
+def add_clinician_admin(db: Database) -> None:
+    """The deployer's role: an account that also sees the whole site's statistics."""
+    db["clinicians"].add_column("admin", int, not_null_default=0)
+
+
 def connect(path: str | Path) -> Database:
     """Open the database for this process: WAL, a busy timeout, and explicit transactions.
 

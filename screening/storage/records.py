@@ -35,6 +35,7 @@ class Clinician:
     active: int
     session_token: str
     totp_enrolled: str | None = None  # when two-factor sign-in was set up; None: not yet
+    admin: int = 0  # the deployer's role: sees the whole site's statistics too
 
     @property
     def session_id(self) -> str:  # the session names the token too, so old sessions can be ended
@@ -84,7 +85,9 @@ def set_password(db: Database, email: str, password: str, method: str) -> Clinic
     return update_clinician(db, email, password_hash=generate_password_hash(password, method))
 
 
-def add_clinician(db: Database, email: str, name: str, password: str, method: str) -> Clinician:
+def add_clinician(
+    db: Database, email: str, name: str, password: str, method: str, admin: bool = False
+) -> Clinician:
     email = email.strip().lower()
     if "@" not in email or not name.strip():
         raise RecordError("Give an email address and a name.")
@@ -96,6 +99,7 @@ def add_clinician(db: Database, email: str, name: str, password: str, method: st
         "session_token": secrets.token_hex(16),
         "active": 1,
         "created": now(),
+        "admin": int(admin),
     }
     try:
         with writing(db):

@@ -136,3 +136,26 @@ def test_reset_password_keeps_a_disabled_account_disabled_until_enabled(runner, 
     assert runner.invoke(args=["clinician", "enable", "off@example.org"]).exit_code == 0
     with app.app_context():
         assert records.check_login(store.db(), "off@example.org", password, method) is not None
+
+
+def test_the_admin_role_is_given_and_taken_away(app, runner):
+    from screening.storage import records
+    from screening.storage.connection import connect
+
+    added = runner.invoke(
+        args=["clinician", "add", "deployer@example.org", "--name", "Dee Ployer", "--admin",
+              "--generate-password"]
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "\tadmin" in runner.invoke(args=["clinician", "list"]).output
+    off = runner.invoke(args=["clinician", "admin", "deployer@example.org", "--off"])
+    assert off.exit_code == 0 and "no longer has the admin role" in off.output
+    db = connect(app.config["DATABASE"])
+    try:
+        assert records.clinician_by_email(db, "deployer@example.org").admin == 0
+    finally:
+        db.close()
+    assert "\tadmin" not in runner.invoke(args=["clinician", "list"]).output
+    on = runner.invoke(args=["clinician", "admin", "deployer@example.org"])
+    assert on.exit_code == 0 and "\tadmin" in runner.invoke(args=["clinician", "list"]).output
+    assert runner.invoke(args=["clinician", "admin", "nobody@example.org"]).exit_code == 1
