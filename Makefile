@@ -60,6 +60,7 @@ bench: $(VENV)/.installed  ## Load test under gunicorn vs a bare Flask app; e.g.
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 	$(BIN)/python bench/inprocess.py
 	$(BIN)/python bench/result_height.py
+	$(BIN)/python bench/stats_page.py
 
 clean:
 	rm -rf $(VENV)

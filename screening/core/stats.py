@@ -159,3 +159,63 @@ def csv_rows(grid: Table, fewer: str = "fewer than 5", not_given: str = "not giv
         cell(grid.total, not_given),
     ]
     return [header, *body, totals]
+
+
+@dataclass(frozen=True)
+class Segment:
+    column: str
+    value: int | None  # None: fewer than 5, not drawn
+    y: float  # from the top of the plot, in the plot's units
+    height: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    row: datetime.date
+    segments: tuple[Segment, ...]  # bottom first
+
+    @property
+    def small(self) -> bool:
+        """Whether some part of the bar is fewer than 5, so not drawn."""
+        return any(s.value is None for s in self.segments)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of a table: one bar per period, its columns stacked; only the numbers the
+    table shows are drawn (a suppressed cell is left out, and its bar says so)."""
+
+    bars: tuple[Bar, ...]
+    top: int  # the value at the top of the plot (a round number at or above the tallest bar)
+    height: float
+
+
+def chart(grid: Table, columns: Iterable[str] | None = None, height: float = 160) -> Chart:
+    """Bars for some of a table's columns (default all), stacked, scaled to `height`."""
+    names = tuple(grid.columns if columns is None else columns)
+    sums = [sum(grid.cells[row, n] or 0 for n in names) for row in grid.rows]
+    tallest = max(sums, default=0)
+    step = 10 ** max(len(str(tallest)) - 1, 0)  # round up to a whole step: 37 -> 40, 120 -> 200
+    top = max(-(-tallest // step) * step, SMALL)
+    bars = []
+    for row in grid.rows:
+        y, parts = height, []
+        for name in names:
+            value = grid.cells[row, name]
+            tall = (value or 0) / top * height
+            y -= tall
+            parts.append(Segment(name, value, round(y, 2), round(tall, 2)))
+        bars.append(Bar(row, tuple(parts)))
+    return Chart(tuple(bars), top, height)
+
+
+def link_totals(counts: Iterable[Count], events: Iterable[str] = EVENTS) -> dict:
+    """For each link, how many times each event happened in all, small numbers suppressed:
+    {link: {event: int | None}}."""
+    events = tuple(events)
+    raw: dict[str, dict[str, int]] = {}
+    for c in counts:
+        if c.event in events:
+            by_event = raw.setdefault(c.link, dict.fromkeys(events, 0))
+            by_event[c.event] += c.n
+    return {link: {e: shown(n) for e, n in found.items()} for link, found in raw.items()}

@@ -206,6 +206,15 @@ def add_clinician_admin(db: Database) -> None:
     db["clinicians"].add_column("admin", int, not_null_default=0)
 
 
+@migrations()
+def index_daily_counts(db: Database) -> None:
+    """A covering index for the statistics: an event's sums over a range of days read the index
+    alone (100,000 checks' counts: milliseconds, not a scan of every row)."""
+    db["daily_counts"].create_index(
+        ["event", "day", "band", "mode", "link", "language", "n"], index_name="daily_counts_sums"
+    )
+
+
 def connect(path: str | Path) -> Database:
     """Open the database for this process: WAL, a busy timeout, and explicit transactions.
 

@@ -64,6 +64,48 @@ def each_count(
         yield Count(datetime.date.fromisoformat(row[0]), *row[1:])
 
 
+FIELDS = ("event", "mode", "band", "link", "language")
+
+
+def summed(
+    database: Database,
+    keep: tuple[str, ...],
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    links: tuple[int, ...] | None = None,
+    daily: bool = True,
+    **only: str,
+) -> list[Count]:
+    """The counts added up in the database by day (or, not `daily`, over the whole span, dated
+    its first day) and the fields in `keep` (the others read ""), between two days, for some
+    links, matching `only` (e.g. event="completed", mode="self"): a page asks for a few
+    thousand sums, not every stored row."""
+    if not set(keep) | set(only) <= set(FIELDS):
+        raise ValueError(f"fields must be among {FIELDS}")
+    where, params = ["1"], []
+    for clause, value in (("day >= ?", since), ("day <= ?", until)):
+        if value is not None:
+            where.append(clause)
+            params.append(value.isoformat())
+    if links is not None:
+        where.append(f"link IN ({', '.join('?' * len(links))})" if links else "0")
+        params += [str(i) for i in links]
+    for field, value in only.items():
+        where.append(f"{field} = ?")
+        params.append(value)
+    columns = ", ".join(("day", *keep) if daily else ("min(day)", *keep))
+    grouped = ", ".join(("day", *keep) if daily else keep) or "NULL"
+    query = (
+        f"SELECT {columns}, sum(n) FROM daily_counts WHERE {' AND '.join(where)} GROUP BY {grouped}"
+    )
+    fixed = {f: only.get(f, "") for f in FIELDS if f not in keep}
+    found = []
+    for row in database.execute(query, params):
+        named = dict(zip(keep, row[1:-1], strict=True))
+        found.append(Count(datetime.date.fromisoformat(row[0]), n=row[-1], **fixed, **named))
+    return found
+
+
 def purge(database: Database, days: int) -> int:
     """Delete counts older than `days` days; return how many rows went."""
     cutoff = (datetime.date.today() - datetime.timedelta(days=days)).isoformat()

@@ -65,7 +65,8 @@ def _link(row: dict, secret_key: str | None = None) -> Link:
 
 
 def _clinician(row: dict | None) -> Clinician | None:
-    return None if row is None else Clinician(**{k: row[k] for k in Clinician.__annotations__})
+    fields = Clinician.__annotations__  # a field an older database lacks takes its default
+    return None if row is None else Clinician(**{k: row[k] for k in fields if k in row})
 
 
 # Clinicians -----------------------------------------------------------------------------------
@@ -99,7 +100,7 @@ def add_clinician(
         "session_token": secrets.token_hex(16),
         "active": 1,
         "created": now(),
-        "admin": int(admin),
+        **({"admin": 1} if admin else {}),  # else the column's default, 0
     }
     try:
         with writing(db):
@@ -179,6 +180,18 @@ def links_of(db: Database, clinician_id: int, secret_key: str | None = None) -> 
     """A clinician's links, newest first; with the secret key, each with its token."""
     rows = db["links"].rows_where("clinician_id = ?", [clinician_id], order_by="created desc")
     return [_link(row, secret_key) for row in rows]
+
+
+def all_links(db: Database) -> list[tuple[Link, str]]:
+    """Every link with its clinician's name, by clinician then newest first (for the deployer)."""
+    query = (
+        "SELECT links.*, clinicians.name AS clinician FROM links JOIN clinicians "
+        "ON clinicians.id = links.clinician_id ORDER BY clinicians.name, links.created DESC"
+    )
+    cursor = db.execute(query)
+    names = [d[0] for d in cursor.description]
+    found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [(_link(row), row["clinician"]) for row in found]
 
 
 def link_of(db: Database, clinician_id: int, link_id: int) -> Link | None:

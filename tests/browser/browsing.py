@@ -105,8 +105,8 @@ class LiveApp:
         bank = self.app.extensions["screening"].bank
         with self.app.app_context():
             db = store.db()
-            clinician = records.add_clinician(
-                db, self.EMAIL, "Dr Amira Shah", self.PASSWORD, "pbkdf2:sha256:1000"
+            clinician = records.add_clinician(  # the deployer's role too: the statistics page
+                db, self.EMAIL, "Dr Amira Shah", self.PASSWORD, "pbkdf2:sha256:1000", admin=True
             )
             clinic.enrol(db, self.app.config["SECRET_KEY"], clinician.id, self.EMAIL)
             records.add_clinician(
@@ -124,6 +124,24 @@ class LiveApp:
                 name="AS",
             )
             self.share, self.secret = share_records.add_share(db, share, self.SHARED_NONCE)
+            self.add_counts(db)
+
+    def add_counts(self, db) -> None:
+        """Six months of counts for the statistics page, some of them small."""
+        today = datetime.date.today()
+        for days in range(0, 182, 3):
+            for band, n in (("fewer_signs", 1 + days % 9), ("some_signs", 3 + days % 7)):
+                for _ in range(n):
+                    db.execute(
+                        "INSERT INTO daily_counts (day, event, mode, band, link, language, n) "
+                        "VALUES (?, 'completed', 'self', ?, ?, 'en', 1) ON CONFLICT "
+                        "(day, event, mode, band, link, language) DO UPDATE SET n = n + 1",
+                        [
+                            (today - datetime.timedelta(days=days)).isoformat(),
+                            band,
+                            str(self.link.id),
+                        ],
+                    )
 
     def code(self, email: str | None = None) -> str:
         """The code the clinician's app shows now; the last one used is forgotten first, as if

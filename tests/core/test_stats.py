@@ -93,3 +93,30 @@ def test_months_run_across_a_year_end():
     grid = stats.table(counts, period="month")
     assert [r.isoformat() for r in grid.rows] == ["2026-12-01", "2027-01-01", "2027-02-01"]
     assert grid.cells[datetime.date(2027, 1, 1), "some_signs"] is None  # an empty month is small
+
+
+def test_the_chart_draws_only_what_the_table_shows():
+    week2 = MONDAY + datetime.timedelta(days=7)
+    counts = [
+        count(30),
+        count(7, band="many_signs"),
+        count(3, week2),
+        count(12, week2, band="many_signs"),
+    ]
+    grid = stats.table(counts, by="band", columns=["some_signs", "many_signs"])
+    drawn = stats.chart(grid, height=100)
+    assert drawn.top == 40  # 37 rounded up
+    first, second = drawn.bars
+    assert [(s.column, s.value, s.height) for s in first.segments] == [
+        ("some_signs", 30, 75.0),
+        ("many_signs", 7, 17.5),
+    ]
+    assert first.segments[1].y == pytest.approx(100 - 75 - 17.5)
+    assert not first.small and second.small
+    assert second.segments[0] == stats.Segment("some_signs", None, 100.0, 0.0)  # 3: not drawn
+
+
+def test_link_totals_are_suppressed_too():
+    counts = [count(6, link="3"), count(2, link="3", event="shared"), count(9, link="4")]
+    totals = stats.link_totals(counts, events=("completed", "shared"))
+    assert totals == {"3": {"completed": 6, "shared": None}, "4": {"completed": 9, "shared": None}}

@@ -19,7 +19,8 @@ def test_robots_keep_search_engines_off_clinicians_pages_and_links(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200 and response.mimetype == "text/plain"
     rules = [line for line in response.text.splitlines() if not line.startswith("#")]
-    assert rules == ["User-agent: *", "Allow: /", "Disallow: /clinician/", "Disallow: /r/"]
+    expected = ["User-agent: *", "Allow: /", "Disallow: /clinician/", "Disallow: /r/"]
+    assert rules == [*expected, "Disallow: /admin/"]
     response.close()
 
 

@@ -70,9 +70,10 @@ def init_app(app: Flask) -> None:
     manager.login_message = _l("Sign in to see this page.")
     manager.localize_callback = str  # flashed in the page's language (the session holds a str)
     manager.user_loader(load_account)
-    from . import auth, links, results, twofactor  # noqa: F401 (the routes register themselves on bp)
+    from . import auth, links, results, stats, twofactor  # noqa: F401 (routes register on bp)
 
     app.register_blueprint(bp)
+    app.register_blueprint(stats.bp)
     app.jinja_env.globals.update(present=present)
 
 

@@ -20,11 +20,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...core import exports
+from ...core import exports, stats
 from ...core.flow import AnswerError, parse_answers
 from ...core.scoring import score
 from ...core.shares import Share, parse_code
-from ...storage import connection, records
+from ...storage import connection, counts, records
 from ...storage import shares as share_records
 from .. import store
 from ..content import content
@@ -32,6 +32,7 @@ from ..i18n import language
 from ..sharing import plan_items
 from . import audit, bp
 
+LINK_EVENTS = ("completed", "shared")  # what a clinician sees of their links' use
 PAGE_SIZE = 50  # shared results per page of the list; the CSV streams them all
 
 
@@ -58,6 +59,9 @@ def dashboard():
     offset = (page - 1) * PAGE_SIZE
     shares = list(share_records.shares_of(store.db(), current_user.id, link_id, PAGE_SIZE, offset))
     links = {link.id: link for link in records.links_of(store.db(), current_user.id)}
+    use = stats.link_totals(
+        counts.summed(store.db(), ("event", "link"), links=tuple(links), daily=False)
+    )
     audit(current_user.id, "list_results")
     return render_template(
         "clinician/dashboard.html",
@@ -67,6 +71,7 @@ def dashboard():
         page=page,
         pages=pages,
         total=total,
+        link_use={link_id: use.get(str(link_id), dict.fromkeys(LINK_EVENTS)) for link_id in links},
     )
 
 

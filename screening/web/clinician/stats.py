@@ -1,0 +1,149 @@
+"""The deployer's statistics page and its CSV: the anonymous counts for the whole site, small
+numbers suppressed (core/stats.py), with charts drawn on the server and the same in tables."""
+
+from __future__ import annotations
+
+import datetime
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from ...core import stats
+from ...core.exports import csv_lines
+from ...core.report import band_label
+from ...storage import counts, records
+from .. import store
+from ..content import content
+from . import audit, signed_in
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")  # the deployer's pages
+bp.context_processor(signed_in)
+
+DEFAULT_DAYS = 182  # with no dates given: about six months, by week
+EVENT_LABELS = {
+    "started": _l("Checks started"),
+    "completed": _l("Checks completed"),
+    "shared": _l("Results shared"),
+    "withdrawn": _l("Shared results withdrawn"),
+}
+
+
+class StatsFilter(FlaskForm):
+    """The page's filters, sent in the address (GET): dates, period, mode and link."""
+
+    class Meta:
+        csrf = False  # a search form: it changes nothing
+
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    period = SelectField(
+        _l("Count by"),
+        choices=[
+            SelectChoice(v, label)
+            for v, label in (("week", _l("Week")), ("month", _l("Month")), ("day", _l("Day")))
+        ],
+        default="week",
+    )
+    mode = SelectField(
+        _l("Answered by"),
+        choices=[
+            SelectChoice(v, label)
+            for v, label in (
+                ("", _l("Anyone")),
+                ("self", _l("The person")),
+                ("other", _l("Someone else")),
+            )
+        ],
+        default="",
+    )
+    link = SelectField(_l("Link"), default="", choices=[])
+
+
+def _admin_only() -> None:
+    if not current_user.admin:
+        abort(403)
+
+
+def _filtered() -> tuple[StatsFilter, dict]:
+    """The filters as sent, and what they ask for; anything odd falls back to the defaults."""
+    form = StatsFilter(request.args)
+    links = records.all_links(store.db())
+    form.link.choices = [SelectChoice("", _("Every link, and none"))] + [
+        SelectChoice(str(link.id), f"{link.label} ({name})") for link, name in links
+    ]
+    if not form.validate():
+        for field in form:
+            if field.errors:
+                field.data = field.default
+    end = form.end.data or datetime.date.today()
+    start = form.start.data or end - datetime.timedelta(days=DEFAULT_DAYS)
+    if start > end:
+        start, end = end, start
+    only = {k: v for k, v in (("mode", form.mode.data), ("link", form.link.data)) if v}
+    return form, {"start": start, "end": end, "period": form.period.data, **only}
+
+
+def _tables(asked: dict) -> tuple[stats.Table, stats.Table]:
+    """Every event, and completed checks by result band, for what was asked."""
+    db, bands = store.db(), [band.id for band in content().bank.bands]
+    span = {"since": asked["start"], "until": asked["end"]}
+    only = {k: asked[k] for k in ("mode", "link") if k in asked}
+    shape = {"period": asked["period"], "start": asked["start"], "end": asked["end"]}
+    found = counts.summed(db, ("event",), **span, **only)
+    events = stats.table(found, event=None, by="event", columns=stats.EVENTS, **shape)
+    found = counts.summed(db, ("band",), **span, **only, event="completed")
+    by_band = stats.table(found, event="completed", by="band", columns=bands, **shape)
+    return events, by_band
+
+
+@bp.get("/stats")
+@login_required
+def site_stats():
+    """The whole site's counts: checks per period, results by band, and each link's use."""
+    _admin_only()
+    form, asked = _filtered()
+    events, by_band = _tables(asked)
+    bank = content().bank
+    labels = {b.id: band_label(bank, b.id, "self") for b in bank.bands}
+    links = {str(link.id): f"{link.label} ({name})" for link, name in records.all_links(store.db())}
+    only = {"mode": asked["mode"]} if "mode" in asked else {}
+    found = counts.summed(
+        store.db(), ("event", "link"), asked["start"], asked["end"], daily=False, **only
+    )
+    per_link = stats.link_totals(c for c in found if c.link)
+    audit(current_user.id, "site_stats")
+    return render_template(
+        "clinician/stats.html",
+        form=form,
+        asked=asked,
+        events=events,
+        by_band=by_band,
+        checks_chart=stats.chart(events, ["completed"]),
+        bands_chart=stats.chart(by_band),
+        band_labels=labels,
+        event_labels=EVENT_LABELS,
+        per_link=per_link,
+        link_names=links,
+    )
+
+
+@bp.get("/stats.csv")
+@login_required
+def site_stats_csv():
+    """Completed checks by period and result band, as on the page, for a spreadsheet."""
+    _admin_only()
+    asked = _filtered()[1]
+    by_band = _tables(asked)[1]
+    rows = stats.csv_rows(by_band, _("fewer than 5"), _("not given"))
+    audit(current_user.id, "site_stats_csv")
+    return Response(
+        "".join(csv_lines(rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="checks-by-band.csv"'},
+    )
