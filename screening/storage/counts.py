@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from sqlite_utils import Database
 
-from ..core.stats import Count
+from ..core.stats import EVENTS, Count
 from . import once
 from .connection import writing
 
@@ -83,6 +83,9 @@ def summed(
     if not set(keep) | set(only) <= set(FIELDS):
         raise ValueError(f"fields must be among {FIELDS}")
     where, params = ["1"], []
+    if "event" not in only:  # every event, named: the index (event, day, ...) serves each
+        where.append(f"event IN ({', '.join('?' * len(EVENTS))})")
+        params += EVENTS
     for clause, value in (("day >= ?", since), ("day <= ?", until)):
         if value is not None:
             where.append(clause)
