@@ -7,7 +7,16 @@ import datetime
 import io
 import re
 
-from clinic import AMIRA, BEN, add_clinician, add_link, execute, shared_through, signed_in
+from clinic import (
+    AMIRA,
+    BEN,
+    add_clinician,
+    add_link,
+    execute,
+    password_step,
+    shared_through,
+    signed_in,
+)
 
 DEPLOYER = ("dee@example.org", "Dee Ployer")
 TODAY = datetime.date.today()
@@ -90,3 +99,12 @@ def test_each_link_is_counted_and_a_clinician_sees_only_their_own(app, amira):
     assert "How your links are used" in dashboard and "Tuesday clinic" in dashboard
     assert "Ben" not in dashboard
     assert "5" in cells(dashboard)  # five completed and shared through Amira's link
+
+
+def test_the_password_alone_does_not_open_the_statistics(app):
+    """Two-factor sign-in guards the deployer's pages as it does the clinician's."""
+    deployer(app)  # an admin account, enrolled
+    client = app.test_client()
+    assert password_step(client, DEPLOYER[0]).location == "/clinician/code"
+    response = client.get("/admin/stats")
+    assert response.status_code == 302 and response.location.startswith("/clinician/login")
