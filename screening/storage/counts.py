@@ -5,7 +5,6 @@ mode, result band, referral link and language; never an answer, a flag or a time
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 
 from sqlite_utils import Database
 
@@ -42,29 +41,14 @@ def tally(
     return True
 
 
-def count_completed(database: Database, mode: str, band: str, nonce: str, **where) -> bool:
-    """Count a completed check once per check (its nonce); return whether it was counted now."""
-    return tally(database, "completed", nonce, mode=mode, band=band, **where)
+FIELDS = ("event", "mode", "band", "link", "language")
 
 
 def each_count(
     database: Database, since: datetime.date | None = None, links: tuple[int, ...] | None = None
-) -> Iterator[Count]:
+) -> list[Count]:
     """The stored counts (from a day on; only those of some links), oldest first."""
-    where, params = [], []
-    if since is not None:
-        where.append("day >= ?")
-        params.append(since.isoformat())
-    if links is not None:
-        where.append(f"link IN ({', '.join('?' * len(links))})" if links else "0")
-        params += [str(i) for i in links]
-    query = "SELECT day, event, mode, band, link, language, n FROM daily_counts"
-    query += f" WHERE {' AND '.join(where)}" if where else ""
-    for row in database.execute(query + " ORDER BY day", params):
-        yield Count(datetime.date.fromisoformat(row[0]), *row[1:])
-
-
-FIELDS = ("event", "mode", "band", "link", "language")
+    return summed(database, FIELDS, since, links=links)
 
 
 def summed(
@@ -99,7 +83,8 @@ def summed(
     columns = ", ".join(("day", *keep) if daily else ("min(day)", *keep))
     grouped = ", ".join(("day", *keep) if daily else keep) or "NULL"
     query = (
-        f"SELECT {columns}, sum(n) FROM daily_counts WHERE {' AND '.join(where)} GROUP BY {grouped}"
+        f"SELECT {columns}, sum(n) FROM daily_counts WHERE {' AND '.join(where)} "
+        f"GROUP BY {grouped} ORDER BY 1"
     )
     fixed = {f: only.get(f, "") for f in FIELDS if f not in keep}
     found = []

@@ -188,10 +188,7 @@ def all_links(db: Database) -> list[tuple[Link, str]]:
         "SELECT links.*, clinicians.name AS clinician FROM links JOIN clinicians "
         "ON clinicians.id = links.clinician_id ORDER BY clinicians.name, links.created DESC"
     )
-    cursor = db.execute(query)
-    names = [d[0] for d in cursor.description]
-    found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return [(_link(row), row["clinician"]) for row in found]
+    return [(_link(row), row["clinician"]) for row in db.query(query)]
 
 
 def link_of(db: Database, clinician_id: int, link_id: int) -> Link | None:

@@ -30,7 +30,9 @@ def test_a_check_is_started_and_completed_once_however_often_it_is_posted(tmp_pa
     db = database(tmp_path)
     for _ in range(3):
         counts.tally(db, "started", "nonce-1", link=4, language="es")
-        counts.count_completed(db, "other", "many_signs", "nonce-1", link=4, language="es")
+        counts.tally(
+            db, "completed", "nonce-1", mode="other", band="many_signs", link=4, language="es"
+        )
     counts.tally(db, "started", "nonce-2", language="en")  # another check: counted
     assert sorted(
         (c.event, c.mode, c.band, c.link, c.language, c.n) for c in counts.each_count(db)

@@ -70,12 +70,16 @@ def _admin_only() -> None:
         abort(403)
 
 
-def _filtered() -> tuple[StatsFilter, dict]:
+def _link_names() -> dict[str, str]:
+    """Every link, by id as the counts hold it: "Tuesday clinic (Dr Amira Shah)"."""
+    return {str(link.id): f"{link.label} ({name})" for link, name in records.all_links(store.db())}
+
+
+def _filtered(names: dict[str, str]) -> tuple[StatsFilter, dict]:
     """The filters as sent, and what they ask for; anything odd falls back to the defaults."""
     form = StatsFilter(request.args)
-    links = records.all_links(store.db())
     form.link.choices = [SelectChoice("", _("Every link, and none"))] + [
-        SelectChoice(str(link.id), f"{link.label} ({name})") for link, name in links
+        SelectChoice(link_id, name) for link_id, name in names.items()
     ]
     if not form.validate():
         for field in form:
@@ -107,11 +111,11 @@ def _tables(asked: dict) -> tuple[stats.Table, stats.Table]:
 def site_stats():
     """The whole site's counts: checks per period, results by band, and each link's use."""
     _admin_only()
-    form, asked = _filtered()
+    links = _link_names()
+    form, asked = _filtered(links)
     events, by_band = _tables(asked)
     bank = content().bank
     labels = {b.id: band_label(bank, b.id, "self") for b in bank.bands}
-    links = {str(link.id): f"{link.label} ({name})" for link, name in records.all_links(store.db())}
     only = {"mode": asked["mode"]} if "mode" in asked else {}
     found = counts.summed(
         store.db(), ("event", "link"), asked["start"], asked["end"], daily=False, **only
@@ -138,7 +142,7 @@ def site_stats():
 def site_stats_csv():
     """Completed checks by period and result band, as on the page, for a spreadsheet."""
     _admin_only()
-    asked = _filtered()[1]
+    asked = _filtered(_link_names())[1]
     by_band = _tables(asked)[1]
     rows = stats.csv_rows(by_band, _("fewer than 5"), _("not given"))
     audit(current_user.id, "site_stats_csv")
