@@ -34,7 +34,7 @@ def median_ms(call, rounds: int = 15) -> float:
 
 def main() -> None:
     from screening import create_app
-    from screening.storage import connection, records
+    from screening.storage import connection, counts, records
 
     folder = Path(tempfile.mkdtemp())
     app = create_app(
@@ -58,7 +58,7 @@ def main() -> None:
     today = datetime.date.today()
     tally: dict[tuple, int] = {}
     for _ in range(CHECKS):
-        day = (today - datetime.timedelta(days=rng.randrange(400))).isoformat()
+        day = today - datetime.timedelta(days=rng.randrange(400))
         link = str(rng.choice(links).id) if rng.random() < 0.3 else ""
         key = (
             day,
@@ -69,13 +69,11 @@ def main() -> None:
             rng.choice(["en", "es"]),
         )
         tally[key] = tally.get(key, 0) + 1
-    with connection.writing(db):
-        db["daily_counts"].insert_all(
-            dict(zip(("day", "event", "mode", "band", "link", "language"), key, strict=True))
-            | {"n": n}
-            for key, n in tally.items()
-        )
+    with connection.writing(db):  # as counting each check would: the days, weeks and months
+        for (day, event, mode, band, link, language), n in tally.items():
+            counts.add(db, day, event, n, mode=mode, band=band, link=link, language=language)
     rows = db.execute("SELECT count(*) FROM daily_counts").fetchone()[0]
+    sums = db.execute("SELECT count(*) FROM period_counts").fetchone()[0]
     db.close()
     with client.session_transaction() as session:  # signed in, as after both steps
         session["_user_id"] = admin.session_id
@@ -93,9 +91,16 @@ def main() -> None:
         "stats CSV, 12 months": median_ms(
             lambda: client.get(f"/admin/stats.csv?period=month&start={start}")
         ),
+        "stats, 92 days by day": median_ms(
+            lambda: client.get(f"/admin/stats?period=day&start={today - datetime.timedelta(91)}")
+        ),
+        "clinician dashboard": median_ms(lambda: client.get("/clinician/")),
         "question page": median_ms(lambda: client.get(question)),
     }
-    print(f"Statistics page: {CHECKS:,} completed checks over 400 days ({rows:,} count rows)")
+    print(
+        f"Statistics page: {CHECKS:,} completed checks over 400 days "
+        f"({rows:,} days' rows, {sums:,} weeks' and months')"
+    )
     for name, ms in figures.items():
         print(f"  {name:<22} {ms:7.2f} ms (median of 15)")
 

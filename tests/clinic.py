@@ -26,7 +26,7 @@ from screening.core.flow import parse_answers
 from screening.core.loading import load_bank
 from screening.core.scoring import Result, score
 from screening.core.sealing import fernet
-from screening.storage import connection, records, twofactor
+from screening.storage import connection, counts, records, twofactor
 from screening.web.clinician import twofactor as twofactor_pages
 
 FAST_HASH = "pbkdf2:sha256:1000"  # the production default (600,000 rounds) is far too slow here
@@ -70,6 +70,21 @@ def execute(app: Flask, sql: str, params: tuple | list = ()) -> int:
         return conn.execute(sql, params).rowcount
     finally:
         conn.close()
+
+
+def add_counts(app: Flask, *rows: tuple) -> None:
+    """Made-up counts, each (day, event, mode, band, link, n[, language]: English unless
+    given), into the days' and the weeks' and months' sums, as counting one by one would."""
+    db = connection.connect(app.config["DATABASE"])
+    try:
+        with connection.writing(db):
+            for day, event, mode, band, link, n, *language in rows:
+                counts.add(
+                    db, day, event, n, mode=mode, band=band, link=link,
+                    language=language[0] if language else "en",
+                )  # fmt: skip
+    finally:
+        db.close()
 
 
 def columns(app: Flask, table: str) -> list[str]:

@@ -36,9 +36,17 @@ def stats_command(start, end, period, breakdown, event, mode, link, as_csv) -> N
     only = {
         k: v for k, v in {"mode": mode, "link": None if link is None else str(link)}.items() if v
     }
+    start, end = start and start.date(), end and end.date()
+    if start and end:
+        start, end = stats.span(start, end, period)  # whole periods, as on the page
+    else:
+        start = start and stats.start_of(start, period)
+        end = end and stats.end_of(end, period)
+    if breakdown != "event":
+        only["event"] = event
     database = connect(current_app.config["DATABASE"])
     try:
-        found = list(counts.each_count(database, since=start.date() if start else None))
+        found = counts.summed(database, (breakdown,), start, end, period=period, **only)
     finally:
         database.close()
     grid = stats.table(
@@ -46,12 +54,11 @@ def stats_command(start, end, period, breakdown, event, mode, link, as_csv) -> N
         event=event,
         by=breakdown,
         period=period,
-        start=start.date() if start else None,
-        end=end.date() if end else None,
+        start=start,
+        end=end,
         columns=_columns(breakdown),
-        **only,
     )
-    rows = stats.csv_rows(grid, FEWER, NOT_GIVEN)
+    rows = stats.text_rows(grid, FEWER, NOT_GIVEN)
     if as_csv:
         csv.writer(sys.stdout, lineterminator="\r\n").writerows(rows)
         return

@@ -5,20 +5,25 @@ one mode, result band, link and language: never an answer, a flag, a question or
 than a day. Before anyone sees them, counts are added up by period and by one breakdown, and
 small numbers are suppressed: a cell under SMALL is shown as "fewer than 5", and a total is given
 only when every cell it adds up is shown, so that no suppressed cell can be worked out from a
-total and the cells beside it.
+total and the cells beside it. Every number shown is rounded to the nearest ROUND, so that
+neither can one be worked out by setting two views side by side (a month and its weeks, anyone
+and the person, every link and one), and periods are whole, so no view differs by one day.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 SMALL = 5  # cells under this are suppressed: few enough to point at a person
+ROUND = 5  # numbers shown are rounded to a multiple of this (as NHS England's and the ONS's are)
 EVENTS = ("started", "completed", "shared", "withdrawn")
 PERIODS = ("day", "week", "month")
+ROLLED_UP = ("week", "month")  # periods whose sums are stored as well as each day's
 BREAKDOWNS = ("band", "mode", "link", "language", "event")
 NOT_GIVEN = None  # a suppressed cell, or a total that would reveal one
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,12 @@ class Table:
     column_totals: dict[str, int | None]
     total: int | None
 
+    @property
+    def across(self) -> bool:
+        """Whether a row adds up across its columns: not events (a check started and the same
+        check completed are one check, not two), so their rows have no total."""
+        return self.by != "event"
+
     def label(self, row: datetime.date) -> str:
         """A period as people read it: "2026-11-30" (a day), "week of 2026-11-30", "2026-11"."""
         if self.period == "month":
@@ -67,7 +78,7 @@ def start_of(day: datetime.date, period: str) -> datetime.date:
     raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
 
 
-def _periods(first: datetime.date, last: datetime.date, period: str) -> list[datetime.date]:
+def periods(first: datetime.date, last: datetime.date, period: str) -> list[datetime.date]:
     """Every period from the one holding `first` to the one holding `last`, empty ones too."""
     found, day = [], start_of(first, period)
     while day <= last:
@@ -79,15 +90,35 @@ def _periods(first: datetime.date, last: datetime.date, period: str) -> list[dat
     return found
 
 
+def end_of(day: datetime.date, period: str) -> datetime.date:
+    """The last day of the period a day falls in."""
+    if period == "month":
+        return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - ONE_DAY
+    if period == "week":
+        return start_of(day, period) + 6 * ONE_DAY
+    return start_of(day, period)  # a day, or ValueError
+
+
+def span(
+    start: datetime.date, end: datetime.date, period: str
+) -> tuple[datetime.date, datetime.date]:
+    """Whole periods from the one holding `start` to the one holding `end` (either order): the
+    only spans shown, so that no two views differ by a day or two, and so reveal them."""
+    start, end = sorted((start, end))
+    return start_of(start, period), end_of(end, period)
+
+
 def shown(n: int) -> int | None:
-    """A cell as it may be shown: the number, or None ("fewer than 5") when it is small."""
-    return n if n >= SMALL else NOT_GIVEN
+    """A number as it may be shown: None ("fewer than 5") when it is small, else rounded to
+    the nearest ROUND (7 shows as 5, 8 as 10, halves up)."""
+    return (n + ROUND // 2) // ROUND * ROUND if n >= SMALL else NOT_GIVEN
 
 
 def _total(parts: Iterable[int]) -> int | None:
-    """A total, given only when none of its parts is suppressed (else it would reveal them)."""
+    """A total, given only when none of its parts is suppressed (else it would reveal them),
+    rounded as a cell is: from the true sum, not from the rounded parts."""
     parts = list(parts)
-    return sum(parts) if all(p >= SMALL for p in parts) else NOT_GIVEN
+    return shown(sum(parts)) if all(p >= SMALL for p in parts) else NOT_GIVEN
 
 
 def table(
@@ -119,7 +150,7 @@ def table(
     days = [c.day for c in kept]
     first = start or (min(days) if days else datetime.date.today())
     last = end or (max(days) if days else first)
-    rows = tuple(_periods(first, last, period))
+    rows = tuple(periods(first, last, period))
     names = list(dict.fromkeys(columns))
     names += sorted({getattr(c, by) for c in kept} - set(names))
     raw = {(row, name): 0 for row in rows for name in names}
@@ -137,26 +168,33 @@ def table(
     )
 
 
-def csv_rows(grid: Table, fewer: str = "fewer than 5", not_given: str = "not given") -> list:
-    """The table as rows for a CSV file: a header, one row per period, then the totals; a
-    suppressed cell says `fewer`, a total that would reveal one says `not_given`."""
+def text_rows(
+    grid: Table,
+    fewer: str = "fewer than 5",
+    not_given: str = "not given",
+    label: Callable[[datetime.date], str] | None = None,
+) -> list[list[str]]:
+    """The table as rows of text, for a CSV file and the page alike: a header, one row per
+    period (named by `label`, default `Table.label`), then the totals (each row's too, where a
+    row adds up); a suppressed cell says `fewer`, a total that would reveal one `not_given`."""
 
     def cell(value: int | None, small: str) -> str:
         return small if value is None else str(value)
 
-    header = ["period", *grid.columns, "total"]
+    across = ["total"] if grid.across else []
+    header = ["period", *grid.columns, *across]
     body = [
         [
-            grid.label(row),
+            (label or grid.label)(row),
             *(cell(grid.cells[row, name], fewer) for name in grid.columns),
-            cell(grid.row_totals[row], not_given),
+            *(cell(grid.row_totals[row], not_given) for _ in across),
         ]
         for row in grid.rows
     ]
     totals = [
         "total",
         *(cell(grid.column_totals[name], not_given) for name in grid.columns),
-        cell(grid.total, not_given),
+        *(cell(grid.total, not_given) for _ in across),
     ]
     return [header, *body, totals]
 
@@ -209,13 +247,15 @@ def chart(grid: Table, columns: Iterable[str] | None = None, height: float = 160
     return Chart(tuple(bars), top, height)
 
 
-def link_totals(counts: Iterable[Count], events: Iterable[str] = EVENTS) -> dict:
-    """For each link, how many times each event happened in all, small numbers suppressed:
-    {link: {event: int | None}}."""
+def totals(counts: Iterable[Count], by: str = "link", events: Iterable[str] = EVENTS) -> dict:
+    """For each link (or mode, language: `by`), how many times each event happened in all,
+    small numbers suppressed: {link: {event: int | None}}."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"breakdown must be one of {BREAKDOWNS}, not {by!r}")
     events = tuple(events)
     raw: dict[str, dict[str, int]] = {}
     for c in counts:
         if c.event in events:
-            by_event = raw.setdefault(c.link, dict.fromkeys(events, 0))
+            by_event = raw.setdefault(getattr(c, by), dict.fromkeys(events, 0))
             by_event[c.event] += c.n
     return {link: {e: shown(n) for e, n in found.items()} for link, found in raw.items()}

@@ -17,6 +17,7 @@ from sqlite_utils.utils import sqlite3  # pysqlite3 when installed: the same mod
 
 from ..core.files import private_file, private_folder
 from ..core.shares import token_digest
+from ..core.stats import ROLLED_UP, start_of
 
 migrations = Migrations("screening")
 # SQLite 3.7.0 to 3.51.2 can corrupt a WAL database that several processes write at once (the
@@ -213,6 +214,34 @@ def index_daily_counts(db: Database) -> None:
     db["daily_counts"].create_index(
         ["event", "day", "band", "mode", "link", "language", "n"], index_name="daily_counts_sums"
     )
+
+
+@migrations()
+def roll_up_counts(db: Database) -> None:
+    """The counts added up by week and by month as well as by day, kept up as each is counted:
+    a year's statistics read a few hundred rows of sums, not every day's (rows keyed by period,
+    event and the period's first day, so an index-ordered table serves each page's sums)."""
+    db.execute(
+        "CREATE TABLE period_counts (period TEXT NOT NULL, event TEXT NOT NULL, "
+        "day TEXT NOT NULL, band TEXT NOT NULL, mode TEXT NOT NULL, link TEXT NOT NULL, "
+        "language TEXT NOT NULL, n INTEGER NOT NULL, "
+        "PRIMARY KEY (period, event, day, band, mode, link, language)) WITHOUT ROWID"
+    )
+    sums: dict[tuple, int] = {}
+    for row in db["daily_counts"].rows:
+        day = datetime.date.fromisoformat(row["day"])
+        for period in ROLLED_UP:
+            key = (period, row["event"], start_of(day, period).isoformat(), row["band"],
+                   row["mode"], row["link"], row["language"])  # fmt: skip
+            sums[key] = sums.get(key, 0) + row["n"]
+    fields = ("period", "event", "day", "band", "mode", "link", "language")
+    db["period_counts"].insert_all(
+        (dict(zip(fields, key, strict=True)) | {"n": n} for key, n in sums.items()), batch_size=500
+    )
+    # Each event's sums by link, mode and language over a span, read in order, on both tables.
+    for table in ("period_counts", "daily_counts"):
+        keys = ["period"] * (table == "period_counts") + ["event", "link", "mode", "language"]
+        db[table].create_index([*keys, "day", "n"], index_name=f"{table}_by_who")
 
 
 def connect(path: str | Path) -> Database:

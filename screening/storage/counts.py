@@ -8,7 +8,7 @@ import datetime
 
 from sqlite_utils import Database
 
-from ..core.stats import EVENTS, Count
+from ..core.stats import EVENTS, PERIODS, ROLLED_UP, Count, start_of
 from . import once
 from .connection import writing
 
@@ -28,20 +28,45 @@ def tally(
 ) -> bool:
     """Add one to today's count of an event; with a nonce, once per check (started, completed:
     a share and a withdrawal happen once by their own rules). Return whether it was counted."""
-    day = datetime.date.today().isoformat()
     with writing(database):
         if nonce is not None and not once.spend(database, nonce, ONCE[event]):
             return False
-        database.execute(
-            "INSERT INTO daily_counts (day, event, mode, band, link, language, n) "
-            "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (day, event, mode, band, link, language) "
-            "DO UPDATE SET n = n + 1",
-            (day, event, mode, band, "" if link is None else str(link), language),
-        )
+        add(database, datetime.date.today(), event, mode=mode, band=band, link=link,
+            language=language)  # fmt: skip
     return True
 
 
+def add(
+    database: Database,
+    day: datetime.date,
+    event: str,
+    n: int = 1,
+    *,
+    mode: str = "",
+    band: str = "",
+    link: int | str | None = None,
+    language: str = "",
+) -> None:
+    """Add `n` to a day's count of an event, and to its week's and month's sums (inside a
+    write transaction: `tally` for each check; a test or a benchmark for made-up counts)."""
+    fields = (event, mode, band, "" if link is None else str(link), language)
+    database.execute(
+        "INSERT INTO daily_counts (day, event, mode, band, link, language, n) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, event, mode, band, link, language) "
+        "DO UPDATE SET n = n + excluded.n",
+        (day.isoformat(), *fields, n),
+    )
+    for period in ROLLED_UP:
+        database.execute(
+            "INSERT INTO period_counts (period, day, event, mode, band, link, language, n) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+            "(period, event, day, band, mode, link, language) DO UPDATE SET n = n + excluded.n",
+            (period, start_of(day, period).isoformat(), *fields, n),
+        )
+
+
 FIELDS = ("event", "mode", "band", "link", "language")
+GROUP_ORDER = ("event", "day", "band", "link", "mode", "language")
 
 
 def each_count(
@@ -51,39 +76,55 @@ def each_count(
     return summed(database, FIELDS, since, links=links)
 
 
+def _source(period: str) -> tuple[str, list[str], list[str]]:
+    """Where a period's sums are read: its table, and the condition that picks them."""
+    if period == "day":
+        return "daily_counts", [], []
+    if period in ROLLED_UP:
+        return "period_counts", ["period = ?"], [period]
+    raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
+
+
 def summed(
     database: Database,
     keep: tuple[str, ...],
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     links: tuple[int, ...] | None = None,
-    daily: bool = True,
+    period: str = "day",
+    whole: bool = False,
     **only: str,
 ) -> list[Count]:
-    """The counts added up in the database by day (or, not `daily`, over the whole span, dated
-    its first day) and the fields in `keep` (the others read ""), between two days, for some
-    links, matching `only` (e.g. event="completed", mode="self"): a page asks for a few
-    thousand sums, not every stored row."""
+    """The counts added up in the database by period (each dated its first day; or, `whole`,
+    over the whole span, dated its first period) and the fields in `keep` (the others read
+    ""), in the periods from the one holding `since` to the one holding `until`, for some
+    links, matching `only` (e.g. event="completed", mode="self"). Weeks and months are read
+    from their stored sums: a year's page asks for a few hundred rows, not every day's."""
     if not set(keep) | set(only) <= set(FIELDS):
         raise ValueError(f"fields must be among {FIELDS}")
-    where, params = ["1"], []
-    if "event" not in only:  # every event, named: the index (event, day, ...) serves each
+    source, where, params = _source(period)
+    if "event" not in only:  # every event, named: the key (period, event, day, ...) serves each
         where.append(f"event IN ({', '.join('?' * len(EVENTS))})")
         params += EVENTS
-    for clause, value in (("day >= ?", since), ("day <= ?", until)):
-        if value is not None:
-            where.append(clause)
-            params.append(value.isoformat())
+    if since is not None:
+        where.append("day >= ?")
+        params.append(start_of(since, period).isoformat())
+    if until is not None:
+        where.append("day <= ?")
+        params.append(until.isoformat())
     if links is not None:
         where.append(f"link IN ({', '.join('?' * len(links))})" if links else "0")
         params += [str(i) for i in links]
     for field, value in only.items():
         where.append(f"{field} = ?")
         params.append(value)
-    columns = ", ".join(("day", *keep) if daily else ("min(day)", *keep))
-    grouped = ", ".join(("day", *keep) if daily else keep) or "NULL"
+    columns = ", ".join(("min(day)", *keep) if whole else ("day", *keep))
+    # Grouped in the order of the keys (event, day, band ...; event, link, mode, language) so
+    # that SQLite adds up as it reads, with no sorting of every row.
+    ordered = sorted(keep if whole else ("day", *keep), key=GROUP_ORDER.index)
+    grouped = ", ".join(ordered) or "NULL"
     query = (
-        f"SELECT {columns}, sum(n) FROM daily_counts WHERE {' AND '.join(where)} "
+        f"SELECT {columns}, sum(n) FROM {source} WHERE {' AND '.join(where) or '1'} "
         f"GROUP BY {grouped} ORDER BY 1"
     )
     fixed = {f: only.get(f, "") for f in FIELDS if f not in keep}
@@ -95,7 +136,10 @@ def summed(
 
 
 def purge(database: Database, days: int) -> int:
-    """Delete counts older than `days` days; return how many rows went."""
+    """Delete counts older than `days` days, and the week's and month's sums that began
+    before then (a period partly past keeping goes whole: kept less long, never longer);
+    return how many daily rows went."""
     cutoff = (datetime.date.today() - datetime.timedelta(days=days)).isoformat()
     with writing(database):
+        database.execute("DELETE FROM period_counts WHERE day < ?", [cutoff])
         return database.execute("DELETE FROM daily_counts WHERE day < ?", [cutoff]).rowcount

@@ -19,8 +19,9 @@ from screening.core.flow import parse_answers
 from screening.core.loading import load_bank
 from screening.core.scoring import score
 from screening.core.shares import from_result
-from screening.storage import records, twofactor
+from screening.storage import counts, records, twofactor
 from screening.storage import shares as share_records
+from screening.storage.connection import writing
 from screening.web import drafts, store
 
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
@@ -129,19 +130,14 @@ class LiveApp:
     def add_counts(self, db) -> None:
         """Six months of counts for the statistics page, some of them small."""
         today = datetime.date.today()
-        for days in range(0, 182, 3):
-            for band, n in (("fewer_signs", 1 + days % 9), ("some_signs", 3 + days % 7)):
-                for _ in range(n):
-                    db.execute(
-                        "INSERT INTO daily_counts (day, event, mode, band, link, language, n) "
-                        "VALUES (?, 'completed', 'self', ?, ?, 'en', 1) ON CONFLICT "
-                        "(day, event, mode, band, link, language) DO UPDATE SET n = n + 1",
-                        [
-                            (today - datetime.timedelta(days=days)).isoformat(),
-                            band,
-                            str(self.link.id),
-                        ],
-                    )
+        with writing(db):
+            for days in range(0, 182, 3):
+                for band, n in (("fewer_signs", 1 + days % 9), ("some_signs", 3 + days % 7)):
+                    day = today - datetime.timedelta(days=days)
+                    counts.add(
+                        db, day, "completed", n, mode="self", band=band, link=self.link.id,
+                        language="en",
+                    )  # fmt: skip
 
     def code(self, email: str | None = None) -> str:
         """The code the clinician's app shows now; the last one used is forgotten first, as if

@@ -11,6 +11,7 @@ from clinic import (
     AMIRA,
     BEN,
     add_clinician,
+    add_counts,
     add_link,
     execute,
     password_step,
@@ -26,16 +27,6 @@ def deployer(app):
     add_clinician(app, DEPLOYER)
     execute(app, "UPDATE clinicians SET admin = 1 WHERE email = ?", [DEPLOYER[0]])
     return signed_in(app, DEPLOYER)
-
-
-def add_counts(app, *rows):
-    for day, event, mode, band, link, n in rows:
-        execute(
-            app,
-            "INSERT INTO daily_counts (day, event, mode, band, link, language, n) "
-            "VALUES (?, ?, ?, ?, ?, 'en', ?)",
-            [day.isoformat(), event, mode, band, link, n],
-        )
 
 
 def cells(page: str) -> list[str]:
@@ -68,17 +59,57 @@ def test_the_page_shows_counts_and_suppresses_small_numbers(app, amira):
     admin = deployer(app)
     page = admin.get(f"/admin/stats?start={monday.isoformat()}&end={TODAY.isoformat()}").text
     found = cells(page)
-    assert "40" in found and "12" in found and "3" not in found
+    assert "40" in found and "10" in found and "3" not in found  # 12 shows rounded
+    assert "12" not in found and "15" in found  # completed, 12 + 3, rounded from the sum
     assert "fewer than 5" in found and "not given" in found
     assert '<figure class="chart"' in page and "<svg" in page
     table = list(csv.reader(io.StringIO(admin.get(f"/admin/stats.csv?start={monday}").text)))
     assert table[0][0] == "period" and "some_signs" in table[0]
     row = dict(zip(table[0], table[1], strict=True))
     assert (row["some_signs"], row["many_signs"], row["total"]) == (
-        "12",
+        "10",
         "fewer than 5",
         "not given",
     )
+
+
+def test_dates_are_whole_weeks_or_months(app, amira):
+    """A view that began on a Wednesday would differ from one that began on the Tuesday by a
+    day: the page widens any dates to whole periods, and says so in the form."""
+    monday = datetime.date(2026, 11, 2)
+    admin = deployer(app)
+    page = admin.get("/admin/stats?start=2026-11-04&end=2026-11-18").text
+    assert f'value="{monday.isoformat()}"' in page and 'value="2026-11-22"' in page
+    page = admin.get("/admin/stats?start=2026-11-04&end=2026-10-18&period=month").text
+    assert 'value="2026-10-01"' in page and 'value="2026-11-30"' in page  # in either order
+
+
+def test_a_page_shows_a_readable_number_of_periods(app, amira):
+    admin = deployer(app)
+    page = admin.get("/admin/stats?start=2026-01-01&end=2026-12-31&period=day").text
+    assert 'value="2026-10-01"' in page  # the latest 92 days
+    assert "This shows the latest part of the dates you chose, from Oct 1, 2026" in page
+    events = page.split("<tbody>")[1].split("</tbody>")[0]  # checks started and completed
+    assert len(re.findall(r'<th scope="row">', events)) == 92
+    page = admin.get("/admin/stats?start=2026-01-01&end=2026-12-31&period=month").text
+    assert 'value="2026-01-01"' in page and "latest part" not in page
+
+
+def test_who_answered_and_in_which_language(app, amira):
+    monday = TODAY - datetime.timedelta(days=TODAY.weekday())
+    add_counts(
+        app,
+        (monday, "completed", "self", "some_signs", "", 8, "en"),
+        (monday, "completed", "other", "some_signs", "", 6, "es"),
+        (monday, "started", "", "", "", 20, "es"),
+    )
+    page = deployer(app).get("/admin/stats").text
+    languages = page[page.index("Each language in this period") :]
+    assert re.search(r"English</th><td>fewer than 5</td><td>10</td>", languages)
+    assert re.search(r"Spanish</th><td>20</td><td>5</td>", languages)
+    modes = page[page.index("Who answered in this period") : page.index("Each language")]
+    assert re.search(r"The person</th><td>10</td>", modes)
+    assert "Checks started" not in modes  # a check has no mode until it is chosen
 
 
 def test_odd_filters_fall_back_to_the_defaults(app, amira):
@@ -108,3 +139,18 @@ def test_the_password_alone_does_not_open_the_statistics(app):
     assert password_step(client, DEPLOYER[0]).location == "/clinician/code"
     response = client.get("/admin/stats")
     assert response.status_code == 302 and response.location.startswith("/clinician/login")
+
+
+def test_each_result_band_has_its_own_fill_in_the_stacked_chart(app, amira):
+    """Eight bands, eight fills (four greys, four patterns) that print and read in forced
+    colours: no two parts of a bar look the same."""
+    monday = TODAY - datetime.timedelta(days=TODAY.weekday())
+    bands = [band.id for band in app.extensions["screening"].bank.bands]
+    add_counts(app, *((monday, "completed", "self", band, "", 10) for band in bands))
+    page = deployer(app).get("/admin/stats").text
+    chart = page[page.index('id="bands-title"') :]
+    chart = chart[: chart.index("</figure>")]
+    key = re.findall(r'<li><svg class="chart__swatch"[^>]*><rect ([^>]*)>', chart)
+    assert len(key) == len(bands) == len(set(key)) == 8
+    for n in range(4, 8):
+        assert f'<pattern id="bands-fill-{n}"' in chart

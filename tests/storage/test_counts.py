@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from screening.core import stats
 from screening.core.stats import Count
 from screening.storage import counts
 from screening.storage.connection import connect, migrations
@@ -65,3 +66,55 @@ def test_purge_drops_counts_older_than_the_period(tmp_path):
         )
     assert counts.purge(db, 730) == 1
     assert sorted(c.day.isoformat() for c in counts.each_count(db)) == [kept, TODAY.isoformat()]
+
+
+def test_each_count_is_added_to_its_week_and_month_too(tmp_path):
+    """The weeks' and months' stored sums are the days' sums: a page reads either the same."""
+    db = database(tmp_path)
+    for n in range(7):
+        counts.tally(db, "completed", f"n{n}", mode="self", band="some_signs", language="en")
+    counts.tally(db, "shared", mode="other", band="many_signs", link=2, language="es")
+    by_day = counts.summed(db, ("event", "band"))
+    for period in ("week", "month"):
+        rolled = counts.summed(db, ("event", "band"), period=period)
+        start = stats.start_of(TODAY, period)
+        assert [(c.day, c.event, c.band, c.n) for c in rolled] == [
+            (start, c.event, c.band, c.n) for c in by_day
+        ]
+        assert counts.summed(db, ("link",), TODAY, TODAY, period=period, event="shared") == [
+            Count(start, "shared", "", "", "2", "", 1)  # the period holding the day asked for
+        ]
+
+
+def test_the_upgrade_adds_up_the_weeks_and_months_of_counts_made_before(tmp_path):
+    db = database(tmp_path, stop_before="roll_up_counts")
+    for day, n in (("2026-11-29", 3), ("2026-11-30", 4), ("2026-12-01", 5)):  # Sun, Mon, Tue
+        db["daily_counts"].insert(
+            {"day": day, "event": "completed", "mode": "self", "band": "some_signs"}
+            | {"link": "", "language": "en", "n": n}
+        )
+    migrations.apply(db)
+    weeks = counts.summed(db, ("band",), period="week", event="completed")
+    months = counts.summed(db, ("band",), period="month", event="completed")
+    assert [(c.day.isoformat(), c.n) for c in weeks] == [("2026-11-23", 3), ("2026-11-30", 9)]
+    assert [(c.day.isoformat(), c.n) for c in months] == [("2026-11-01", 7), ("2026-12-01", 5)]
+
+
+def test_purge_drops_the_weeks_and_months_that_began_before_the_period(tmp_path):
+    db = database(tmp_path)
+    cutoff = TODAY - datetime.timedelta(days=730)
+    for period in ("week", "month"):
+        for day in (stats.start_of(cutoff, period), cutoff - datetime.timedelta(days=40)):
+            db["period_counts"].insert(
+                {"period": period, "event": "completed", "day": day.isoformat(), "band": ""}
+                | {"mode": "", "link": "", "language": "", "n": 1},
+                replace=True,
+            )
+    counts.tally(db, "started", "n1")
+    counts.purge(db, 730)
+    kept = {(r["period"], r["day"]) for r in db["period_counts"].rows}
+    for period in ("week", "month"):
+        began = stats.start_of(cutoff, period)
+        assert ((period, began.isoformat()) in kept) == (began >= cutoff)
+        assert (period, stats.start_of(TODAY, period).isoformat()) in kept
+        assert (period, (cutoff - datetime.timedelta(days=40)).isoformat()) not in kept

@@ -4,8 +4,10 @@ numbers suppressed (core/stats.py), with charts drawn on the server and the same
 from __future__ import annotations
 
 import datetime
+import functools
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -20,18 +22,21 @@ from ...core.report import band_label
 from ...storage import counts, records
 from .. import store
 from ..content import content
+from ..i18n import language_name
 from . import audit, signed_in
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")  # the deployer's pages
 bp.context_processor(signed_in)
 
 DEFAULT_DAYS = 182  # with no dates given: about six months, by week
+MOST_ROWS = {"day": 92, "week": 106, "month": 25}  # about 3 months, 2 years, 2 years
 EVENT_LABELS = {
     "started": _l("Checks started"),
     "completed": _l("Checks completed"),
     "shared": _l("Results shared"),
     "withdrawn": _l("Shared results withdrawn"),
 }
+MODE_EVENTS = stats.EVENTS[1:]  # a check started has no mode yet: it is chosen after
 
 
 class StatsFilter(FlaskForm):
@@ -87,23 +92,54 @@ def _filtered(names: dict[str, str]) -> tuple[StatsFilter, dict]:
                 field.data = field.default
     end = form.end.data or datetime.date.today()
     start = form.start.data or end - datetime.timedelta(days=DEFAULT_DAYS)
-    if start > end:
-        start, end = end, start
+    start, end = stats.span(start, end, form.period.data)  # whole periods only
+    rows = stats.periods(start, end, form.period.data)
+    most = MOST_ROWS[form.period.data]
+    if len(rows) > most:  # a table a person can read: the latest periods of what was asked
+        start = rows[-most]
     only = {k: v for k, v in (("mode", form.mode.data), ("link", form.link.data)) if v}
-    return form, {"start": start, "end": end, "period": form.period.data, **only}
+    asked = {"start": start, "end": end, "period": form.period.data, "most": most, **only}
+    return form, asked | {"cut": len(rows) > most}
 
 
 def _tables(asked: dict) -> tuple[stats.Table, stats.Table]:
-    """Every event, and completed checks by result band, for what was asked."""
+    """Every event, and completed checks by result band, for what was asked (one read)."""
     db, bands = store.db(), [band.id for band in content().bank.bands]
-    span = {"since": asked["start"], "until": asked["end"]}
+    span = {"since": asked["start"], "until": asked["end"], "period": asked["period"]}
     only = {k: asked[k] for k in ("mode", "link") if k in asked}
     shape = {"period": asked["period"], "start": asked["start"], "end": asked["end"]}
-    found = counts.summed(db, ("event",), **span, **only)
+    found = counts.summed(db, ("event", "band"), **span, **only)
     events = stats.table(found, event=None, by="event", columns=stats.EVENTS, **shape)
-    found = counts.summed(db, ("band",), **span, **only, event="completed")
     by_band = stats.table(found, event="completed", by="band", columns=bands, **shape)
     return events, by_band
+
+
+def _totals(asked: dict) -> dict[str, dict[str, dict[str, int | None]]]:
+    """Each event over the whole span for each link, mode and language with any (one read):
+    each breakdown keeps the other filters, not its own (every link's use, for this mode)."""
+    found = counts.summed(
+        store.db(), ("event", "link", "mode", "language"), asked["start"], asked["end"],
+        period=asked["period"], whole=True,
+    )  # fmt: skip
+    by = {}
+    for breakdown in ("link", "mode", "language"):
+        only = {k: asked[k] for k in ("mode", "link") if k in asked and k != breakdown}
+        kept = [
+            c
+            for c in found
+            if getattr(c, breakdown) and all(getattr(c, k) == v for k, v in only.items())
+        ]
+        by[breakdown] = stats.totals(
+            kept, breakdown, MODE_EVENTS if breakdown == "mode" else stats.EVENTS
+        )
+    return by
+
+
+def _period_label(period: str):
+    """How the page names a period: "30 Nov 2026" (a day, the first of a week), "November 2026"."""
+    return functools.cache(  # each period named once, for both tables
+        lambda day: format_date(day, "MMMM y" if period == "month" else "medium")
+    )
 
 
 @bp.get("/stats")
@@ -116,25 +152,31 @@ def site_stats():
     events, by_band = _tables(asked)
     bank = content().bank
     labels = {b.id: band_label(bank, b.id, "self") for b in bank.bands}
-    only = {"mode": asked["mode"]} if "mode" in asked else {}
-    found = counts.summed(
-        store.db(), ("event", "link"), asked["start"], asked["end"], daily=False, **only
-    )
-    per_link = stats.link_totals(c for c in found if c.link)
+    text = {"fewer": _("fewer than 5"), "not_given": _("not given")}
+    label = _period_label(asked["period"])
+    totals = _totals(asked)
     audit(current_user.id, "site_stats")
     return render_template(
         "clinician/stats.html",
         form=form,
         asked=asked,
         events=events,
+        event_rows=stats.text_rows(events, **text, label=label),
         by_band=by_band,
+        band_rows=stats.text_rows(by_band, **text, label=label),
         checks_chart=stats.chart(events, ["completed"]),
         bands_chart=stats.chart(by_band),
         band_labels=labels,
         event_labels=EVENT_LABELS,
-        per_link=per_link,
+        per_link=totals["link"],
         link_names=links,
-    )
+        fewer=text["fewer"],
+        per_mode=totals["mode"] if "mode" not in asked else {},
+        mode_events=MODE_EVENTS,
+        mode_names={"self": _("The person"), "other": _("Someone else")},
+        per_language=totals["language"],
+        language_names={code: language_name(code) for code in bank.all_languages},
+    )  # fmt: skip
 
 
 @bp.get("/stats.csv")
@@ -144,7 +186,7 @@ def site_stats_csv():
     _admin_only()
     asked = _filtered(_link_names())[1]
     by_band = _tables(asked)[1]
-    rows = stats.csv_rows(by_band, _("fewer than 5"), _("not given"))
+    rows = stats.text_rows(by_band, _("fewer than 5"), _("not given"))
     audit(current_user.id, "site_stats_csv")
     return Response(
         "".join(csv_lines(rows)),
