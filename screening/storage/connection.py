@@ -238,6 +238,7 @@ def roll_up_counts(db: Database) -> None:
     db["period_counts"].insert_all(
         (dict(zip(fields, key, strict=True)) | {"n": n} for key, n in sums.items()), batch_size=500
     )
+    db["period_counts"].create_index(["period", "day"])  # where each period's sums begin
     # Each event's sums by link, mode and language over a span, read in order, on both tables.
     for table in ("period_counts", "daily_counts"):
         keys = ["period"] * (table == "period_counts") + ["event", "link", "mode", "language"]

@@ -4,7 +4,11 @@ mode, result band, referral link and language; never an answer, a flag or a time
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 
 from sqlite_utils import Database
 
@@ -85,6 +89,32 @@ def _source(period: str) -> tuple[str, list[str], list[str]]:
     raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
 
 
+class ClosedSums:
+    """Sums over closed periods, kept in memory (one per process: the last `size` asked).
+
+    A period closes when the next begins: no check is counted into last week again, so its sums
+    never change, and a page of a year reads from the database only the period still open.
+    Purging deletes only from the oldest end, so each sum is kept under where the stored counts
+    now begin: a purge that reaches into a span makes it a new one."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._found: OrderedDict[tuple, list[Count]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, read: Callable[[], list[Count]]) -> list[Count]:
+        with self._lock:
+            if key in self._found:
+                self._found.move_to_end(key)
+                return self._found[key]
+        found = read()
+        with self._lock:
+            self._found[key] = found
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+        return found
+
+
 def summed(
     database: Database,
     keep: tuple[str, ...],
@@ -93,15 +123,69 @@ def summed(
     links: tuple[int, ...] | None = None,
     period: str = "day",
     whole: bool = False,
+    closed: ClosedSums | None = None,
     **only: str,
 ) -> list[Count]:
     """The counts added up in the database by period (each dated its first day; or, `whole`,
     over the whole span, dated its first period) and the fields in `keep` (the others read
     ""), in the periods from the one holding `since` to the one holding `until`, for some
     links, matching `only` (e.g. event="completed", mode="self"). Weeks and months are read
-    from their stored sums: a year's page asks for a few hundred rows, not every day's."""
+    from their stored sums: a year's page asks for a few hundred rows, not every day's; with
+    `closed`, the periods before this one are read once and kept there."""
     if not set(keep) | set(only) <= set(FIELDS):
         raise ValueError(f"fields must be among {FIELDS}")
+    source, where, params = _source(period)  # checks the period
+    if closed is None:
+        return _read(database, keep, since, until, links, period, whole, only)
+    oldest = database.execute(
+        f"SELECT min(day) FROM {source} WHERE {' AND '.join(where) or '1'}", params
+    ).fetchone()[0]
+    if oldest is None:
+        return []
+    since = (
+        max(start_of(since, period), datetime.date.fromisoformat(oldest))
+        if since
+        else datetime.date.fromisoformat(oldest)
+    )
+    opened = start_of(datetime.date.today(), period)  # the period still counted into
+    last_closed = opened - datetime.timedelta(days=1)
+    found = []
+    if since <= last_closed:
+        shut = min(until, last_closed) if until else last_closed
+        key = (period, keep, since, shut, links, whole, tuple(sorted(only.items())))
+        found = closed.get(
+            key, lambda: _read(database, keep, since, shut, links, period, whole, only)
+        )
+    if until is None or until >= opened:
+        live = _read(database, keep, max(since, opened), until, links, period, whole, only)
+        found = _joined(found, live) if whole else [*found, *live]
+    return found
+
+
+def _joined(first: list[Count], then: list[Count]) -> list[Count]:
+    """Two spans' whole sums as one: the same fields' counts added, dated the earlier."""
+    by_fields = {dataclasses.replace(c, day=_ANY, n=0): c for c in first}
+    for c in then:
+        key = dataclasses.replace(c, day=_ANY, n=0)
+        earlier = by_fields.get(key)
+        by_fields[key] = dataclasses.replace(earlier, n=earlier.n + c.n) if earlier else c
+    return sorted(by_fields.values(), key=lambda c: c.day)
+
+
+_ANY = datetime.date.min
+
+
+def _read(
+    database: Database,
+    keep: tuple[str, ...],
+    since: datetime.date | None,
+    until: datetime.date | None,
+    links: tuple[int, ...] | None,
+    period: str,
+    whole: bool,
+    only: dict[str, str],
+) -> list[Count]:
+    """The sums from the database (`summed`, without keeping any)."""
     source, where, params = _source(period)
     if "event" not in only:  # every event, named: the key (period, event, day, ...) serves each
         where.append(f"event IN ({', '.join('?' * len(EVENTS))})")

@@ -29,6 +29,12 @@ def init_app(app: Flask) -> None:
             err,
         )
     app.teardown_appcontext(_close)
+    app.extensions["screening_sums"] = counts.ClosedSums()
+
+
+def closed_sums() -> counts.ClosedSums:
+    """This process's sums over closed periods (counts.ClosedSums): the statistics' memory."""
+    return current_app.extensions["screening_sums"]
 
 
 def db() -> Database:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from screening.core import stats
 from screening.core.stats import Count
 from screening.storage import counts
-from screening.storage.connection import connect, migrations
+from screening.storage.connection import connect, migrations, writing
 
 TODAY = datetime.date.today()
 
@@ -118,3 +120,52 @@ def test_purge_drops_the_weeks_and_months_that_began_before_the_period(tmp_path)
         assert ((period, began.isoformat()) in kept) == (began >= cutoff)
         assert (period, stats.start_of(TODAY, period).isoformat()) in kept
         assert (period, (cutoff - datetime.timedelta(days=40)).isoformat()) not in kept
+
+
+def past(days: int) -> datetime.date:
+    return TODAY - datetime.timedelta(days=days)
+
+
+def add_past(db, day, n, **fields):
+    with writing(db):
+        counts.add(db, day, "completed", n, **({"mode": "self", "band": "some_signs"} | fields))
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+def test_kept_sums_are_the_sums(tmp_path, period):
+    """Over any span, by period or whole, the kept sums of closed periods and the open period
+    read live add up to what the database holds."""
+    db, closed = database(tmp_path), counts.ClosedSums()
+    for days, n, link in ((0, 3, 1), (1, 4, None), (9, 5, 1), (40, 6, 2), (400, 7, None)):
+        add_past(db, past(days), n, link=link)
+    for since, until in ((None, None), (past(45), None), (past(45), past(2)), (TODAY, TODAY)):
+        for whole in (False, True):
+            for keep in (("band",), ("event", "link")):
+                ask = {"period": period, "whole": whole, "since": since, "until": until}
+                assert counts.summed(db, keep, **ask, closed=closed) == counts.summed(
+                    db, keep, **ask
+                ), (since, until, whole, keep)
+
+
+def test_closed_periods_are_read_once_and_the_open_one_each_time(tmp_path):
+    db, closed = database(tmp_path), counts.ClosedSums()
+    add_past(db, past(60), 8)
+    add_past(db, TODAY, 5)
+    first = counts.summed(db, ("band",), whole=True, closed=closed, period="month")
+    assert [c.n for c in first] == [13]
+    db.execute("UPDATE period_counts SET n = 100 WHERE day < ?", [past(50).isoformat()])
+    add_past(db, TODAY, 1)  # counted now: in the open month, read again
+    again = counts.summed(db, ("band",), whole=True, closed=closed, period="month")
+    assert [c.n for c in again] == [14]  # 8 kept (not the 100 written behind its back) + 6
+
+
+def test_a_purge_into_a_kept_span_is_seen(tmp_path):
+    db, closed = database(tmp_path), counts.ClosedSums(size=2)
+    add_past(db, past(100), 8)
+    add_past(db, past(20), 5)
+    assert sum(c.n for c in counts.summed(db, ("band",), closed=closed)) == 13
+    counts.purge(db, 50)  # the oldest count goes: the span now begins later
+    assert sum(c.n for c in counts.summed(db, ("band",), closed=closed)) == 5
+    for n in range(3):  # only the last `size` are kept
+        counts.summed(db, ("band",), past(30 + n), closed=closed)
+    assert len(closed._found) == 2

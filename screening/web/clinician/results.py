@@ -60,7 +60,14 @@ def dashboard():
     shares = list(share_records.shares_of(store.db(), current_user.id, link_id, PAGE_SIZE, offset))
     links = {link.id: link for link in records.links_of(store.db(), current_user.id)}
     use = stats.totals(  # since counts began: the months' sums, the fewest rows
-        counts.summed(store.db(), ("event", "link"), links=tuple(links), period="month", whole=True)
+        counts.summed(
+            store.db(),
+            ("event", "link"),
+            links=tuple(links),
+            period="month",
+            whole=True,
+            closed=store.closed_sums(),
+        )
     )
     audit(current_user.id, "list_results")
     return render_template(

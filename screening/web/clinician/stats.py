@@ -23,10 +23,12 @@ from ...storage import counts, records
 from .. import store
 from ..content import content
 from ..i18n import language_name
-from . import audit, signed_in
+from . import audit, charts, signed_in
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")  # the deployer's pages
 bp.context_processor(signed_in)
+bp.add_app_template_global(charts.bars_svg, "bars_svg")
+bp.add_app_template_global(charts.fill, "chart_fill")
 
 DEFAULT_DAYS = 182  # with no dates given: about six months, by week
 MOST_ROWS = {"day": 92, "week": 106, "month": 25}  # about 3 months, 2 years, 2 years
@@ -106,6 +108,7 @@ def _tables(asked: dict) -> tuple[stats.Table, stats.Table]:
     """Every event, and completed checks by result band, for what was asked (one read)."""
     db, bands = store.db(), [band.id for band in content().bank.bands]
     span = {"since": asked["start"], "until": asked["end"], "period": asked["period"]}
+    span["closed"] = store.closed_sums()
     only = {k: asked[k] for k in ("mode", "link") if k in asked}
     shape = {"period": asked["period"], "start": asked["start"], "end": asked["end"]}
     found = counts.summed(db, ("event", "band"), **span, **only)
@@ -119,7 +122,7 @@ def _totals(asked: dict) -> dict[str, dict[str, dict[str, int | None]]]:
     each breakdown keeps the other filters, not its own (every link's use, for this mode)."""
     found = counts.summed(
         store.db(), ("event", "link", "mode", "language"), asked["start"], asked["end"],
-        period=asked["period"], whole=True,
+        period=asked["period"], whole=True, closed=store.closed_sums(),
     )  # fmt: skip
     by = {}
     for breakdown in ("link", "mode", "language"):
