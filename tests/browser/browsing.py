@@ -128,16 +128,24 @@ class LiveApp:
             self.add_counts(db)
 
     def add_counts(self, db) -> None:
-        """Six months of counts for the statistics page, some of them small."""
+        """A year of counts for the statistics page, every band, both modes and languages, some
+        through the link, some of them small."""
         today = datetime.date.today()
+        bands = [band.id for band in self.app.extensions["screening"].bank.bands]
         with writing(db):
-            for days in range(0, 182, 3):
-                for band, n in (("fewer_signs", 1 + days % 9), ("some_signs", 3 + days % 7)):
-                    day = today - datetime.timedelta(days=days)
-                    counts.add(
-                        db, day, "completed", n, mode="self", band=band, link=self.link.id,
-                        language="en",
-                    )  # fmt: skip
+            for days in range(0, 365, 2):
+                day = today - datetime.timedelta(days=days)
+                for i, band in enumerate(bands):
+                    n = (days + 3 * i) % (9 - i)  # from 0 to 8: some under 5
+                    link = self.link.id if i % 2 else None
+                    language = "es" if i == 3 else "en"
+                    for event in ("started", "completed", "shared")[: 2 + (link is not None)]:
+                        counts.add(
+                            db, day, event, n, mode="" if event == "started" else "self",
+                            band="" if event == "started" else band, link=link,
+                            language=language,
+                        )  # fmt: skip
+                counts.add(db, day, "completed", days % 7, mode="other", band=bands[1])
 
     def code(self, email: str | None = None) -> str:
         """The code the clinician's app shows now; the last one used is forgotten first, as if

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 from collections.abc import Callable
 
@@ -23,6 +24,8 @@ from browsing import (
     htmlcs_errors,
     screenshot,
 )
+
+A_YEAR_AGO = datetime.date.today() - datetime.timedelta(days=364)  # the statistics by month
 
 
 def goto(path: str) -> Callable:
@@ -223,7 +226,7 @@ PAGES: dict[str, tuple[dict | None, Callable]] = {
     "clinician-delete-result": (None, signed_in("/clinician/results/{share}/delete")),
     "clinician-password": (None, signed_in("/clinician/password")),
     "clinician-stats": (None, signed_in("/admin/stats")),
-    "clinician-stats-by-month": (None, signed_in("/admin/stats?period=month&mode=self")),
+    "clinician-stats-by-month": (None, signed_in(f"/admin/stats?period=month&start={A_YEAR_AGO}")),
     "clinician-password-error": (None, signed_in("/clinician/password", wrong_current_password)),
     "error-400-tampered": (SELF, tampered),
     "question-expired-form": (SELF, without_csrf_token),
