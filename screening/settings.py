@@ -49,7 +49,23 @@ SETTINGS = (
         "Your deployment file: your service's details and region (see below).",
         shown="`instance/site.yaml` if it exists",
     ),
-    Setting("DATABASE", None, "The SQLite database file.", shown="`instance/screening.sqlite3`"),
+    Setting(
+        "DATABASE",
+        None,
+        "The SQLite database file, or a `postgresql://` URL for several app servers.",
+        shown="`instance/screening.sqlite3`",
+    ),
+    Setting(
+        "SERVERS",
+        1,
+        "How many app servers (machines) run this site. Above 1, the database must be PostgreSQL"
+        " and the rate limits shared (`RATELIMIT_STORAGE_URI=redis://…`).",
+    ),
+    Setting(
+        "DATABASE_POOL",
+        4,
+        "With PostgreSQL: connections each worker process keeps open, at most.",
+    ),
     Setting(
         "ALLOW_OLD_SQLITE",
         False,

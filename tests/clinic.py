@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import sqlite3
 import time
 from functools import cache
 from pathlib import Path
@@ -26,7 +25,7 @@ from screening.core.flow import parse_answers
 from screening.core.loading import load_bank
 from screening.core.scoring import Result, score
 from screening.core.sealing import fernet
-from screening.storage import connection, counts, records, twofactor
+from screening.storage import connection, counts, postgres, records, twofactor
 from screening.web.clinician import twofactor as twofactor_pages
 
 FAST_HASH = "pbkdf2:sha256:1000"  # the production default (600,000 rounds) is far too slow here
@@ -56,20 +55,20 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
 
 
 def query(app: Flask, sql: str, params: tuple | list = ()) -> list[dict]:
-    conn = sqlite3.connect(app.config["DATABASE"])
-    conn.row_factory = sqlite3.Row
+    """Rows as dicts, from the app's database (SQLite or PostgreSQL: `?` placeholders)."""
+    db = connection.connect(app.config["DATABASE"])
     try:
-        return [dict(row) for row in conn.execute(sql, params)]
+        return [dict(row) for row in db.query(sql, params)]
     finally:
-        conn.close()
+        db.close()
 
 
 def execute(app: Flask, sql: str, params: tuple | list = ()) -> int:
-    conn = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
+    db = connection.connect(app.config["DATABASE"])
     try:
-        return conn.execute(sql, params).rowcount
+        return db.execute(sql, params).rowcount
     finally:
-        conn.close()
+        db.close()
 
 
 def add_counts(app: Flask, *rows: tuple) -> None:
@@ -88,7 +87,25 @@ def add_counts(app: Flask, *rows: tuple) -> None:
 
 
 def columns(app: Flask, table: str) -> list[str]:
+    if postgres.is_url(app.config["DATABASE"]):
+        sql = (
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+            " ORDER BY ordinal_position"
+        )
+        return [row["column_name"] for row in query(app, sql, [table])]
     return [row["name"] for row in query(app, f"PRAGMA table_info({table})")]
+
+
+def everything_stored(app: Flask) -> bytes:
+    """All that the database holds: the SQLite file and its companions, byte for byte, or
+    with PostgreSQL every row of every table, as text."""
+    target = app.config["DATABASE"]
+    if postgres.is_url(target):
+        tables = query(app, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        rows = [query(app, f"SELECT * FROM {t['tablename']}") for t in tables]
+        return repr(rows).encode()
+    path = Path(target)
+    return b"".join(p.read_bytes() for p in path.parent.iterdir() if p.name.startswith(path.name))
 
 
 def shares(app: Flask) -> list[dict]:

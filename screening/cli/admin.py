@@ -19,7 +19,7 @@ from ..core.passwords import PASSWORD_MIN
 from ..core.totp import shown_code
 from ..storage import counts as tallies
 from ..storage import twofactor
-from ..storage.connection import backup, connect, sqlite3
+from ..storage.connection import DatabaseError, backup, connect
 from ..storage.records import (
     RecordError,
     add_clinician,
@@ -204,7 +204,7 @@ def backup_command(target: str) -> None:
     """Write a consistent, checked copy of the database. Example: ... backup copy.sqlite3"""
     try:
         counts = backup(current_app.config["DATABASE"], target)
-    except (FileExistsError, sqlite3.Error) as err:
+    except (OSError, RuntimeError, *DatabaseError) as err:
         raise click.ClickException(str(err)) from None
     rows = ", ".join(f"{table} {n}" for table, n in sorted(counts.items()))
     click.echo(f"Backup written to {target} and checked (integrity ok): {rows}.")

@@ -1,7 +1,9 @@
-"""The embedded SQLite database: opening it, its migrations, write transactions and backups.
+"""The database: opening it, its migrations, write transactions and backups.
 
 It holds anonymous counts, clinicians, their links and shared results. Answers reach it only when
-a respondent chooses to share them with a clinician.
+a respondent chooses to share them with a clinician. It is the embedded SQLite file (through
+sqlite-utils) unless `SCREENING_DATABASE` is a `postgresql://` URL: then postgres.py, where all
+that PostgreSQL does differently is kept. Each function here takes either.
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from sqlite_utils.utils import sqlite3  # pysqlite3 when installed: the same mod
 from ..core.files import private_file, private_folder
 from ..core.shares import token_digest
 from ..core.stats import ROLLED_UP, start_of
+from . import postgres
 
 migrations = Migrations("screening")
+# What a storage function may raise, on either database: any fault, and a broken constraint.
+DatabaseError = (sqlite3.Error, postgres.Error)
+IntegrityError = (sqlite3.IntegrityError, postgres.IntegrityError)
 # SQLite 3.7.0 to 3.51.2 can corrupt a WAL database that several processes write at once (the
 # WAL-reset bug, fixed in 3.51.3): exactly this app's deployment with several workers.
 MIN_SQLITE = (3, 51, 3)
@@ -245,11 +251,15 @@ def roll_up_counts(db: Database) -> None:
         db[table].create_index([*keys, "day", "n"], index_name=f"{table}_by_who")
 
 
-def connect(path: str | Path) -> Database:
+def connect(path: str | Path, pool_size: int | None = None) -> Database | postgres.Database:
     """Open the database for this process: WAL, a busy timeout, and explicit transactions.
 
     The file is created 0600 first; SQLite gives its -wal and -shm files the database's mode.
+    A PostgreSQL URL gives a connection from this process's pool of `pool_size` (or, without
+    one, a connection of its own: the command line).
     """
+    if postgres.is_url(path):
+        return postgres.connect(str(path), pool_size)
     if str(path) != ":memory:" and not Path(path).exists():
         try:
             private_file(Path(path))
@@ -263,6 +273,9 @@ def connect(path: str | Path) -> Database:
 
 def migrate(path: str | Path) -> None:
     """Create or upgrade the database (in a private folder if it has to make one)."""
+    if postgres.is_url(path):
+        postgres.migrate(str(path))
+        return
     private_folder(Path(path).parent)
     private_file(Path(path))  # tightens one made before files were private
     for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -276,10 +289,13 @@ def migrate(path: str | Path) -> None:
 
 
 def backup(source: str | Path, target: str | Path) -> dict[str, int]:
-    """Write a consistent copy with VACUUM INTO, check it, and return its tables' row counts."""
+    """Write a consistent copy with VACUUM INTO, check it, and return its tables' row counts
+    (PostgreSQL: pg_dump's custom format, checked by pg_restore --list)."""
     target = Path(target)
     if target.exists():
         raise FileExistsError(f"{target} already exists")
+    if postgres.is_url(source):
+        return postgres.backup(str(source), target)
     private_file(target)  # VACUUM INTO fills an empty file, and keeps its mode
     database = connect(source)
     try:
@@ -299,7 +315,12 @@ def backup(source: str | Path, target: str | Path) -> dict[str, int]:
 
 @contextmanager
 def writing(database: Database) -> Iterator[Database]:
-    """A write transaction that takes the lock up front, so concurrent writers wait, not fail."""
+    """A write transaction that takes the lock up front, so concurrent writers wait, not fail
+    (PostgreSQL: the advisory lock, in `postgres.Database.writing`)."""
+    if isinstance(database, postgres.Database):
+        with database.writing():
+            yield database
+        return
     database.conn.execute("BEGIN IMMEDIATE")
     try:
         yield database

@@ -57,14 +57,15 @@ def add(
     database.execute(
         "INSERT INTO daily_counts (day, event, mode, band, link, language, n) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, event, mode, band, link, language) "
-        "DO UPDATE SET n = n + excluded.n",
+        "DO UPDATE SET n = daily_counts.n + excluded.n",
         (day.isoformat(), *fields, n),
     )
     for period in ROLLED_UP:
         database.execute(
             "INSERT INTO period_counts (period, day, event, mode, band, link, language, n) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
-            "(period, event, day, band, mode, link, language) DO UPDATE SET n = n + excluded.n",
+            "(period, event, day, band, mode, link, language) DO UPDATE SET "
+            "n = period_counts.n + excluded.n",
             (period, start_of(day, period).isoformat(), *fields, n),
         )
 
@@ -138,7 +139,7 @@ def summed(
     if closed is None:
         return _read(database, keep, since, until, links, period, whole, only)
     oldest = database.execute(
-        f"SELECT min(day) FROM {source} WHERE {' AND '.join(where) or '1'}", params
+        f"SELECT min(day) FROM {source} WHERE {' AND '.join(where) or 'TRUE'}", params
     ).fetchone()[0]
     if oldest is None:
         return []
@@ -197,7 +198,7 @@ def _read(
         where.append("day <= ?")
         params.append(until.isoformat())
     if links is not None:
-        where.append(f"link IN ({', '.join('?' * len(links))})" if links else "0")
+        where.append(f"link IN ({', '.join('?' * len(links))})" if links else "FALSE")
         params += [str(i) for i in links]
     for field, value in only.items():
         where.append(f"{field} = ?")
@@ -206,10 +207,10 @@ def _read(
     # Grouped in the order of the keys (event, day, band ...; event, link, mode, language) so
     # that SQLite adds up as it reads, with no sorting of every row.
     ordered = sorted(keep if whole else ("day", *keep), key=GROUP_ORDER.index)
-    grouped = ", ".join(ordered) or "NULL"
+    grouped = f"GROUP BY {', '.join(ordered)}" if ordered else "HAVING count(*) > 0"
     query = (
-        f"SELECT {columns}, sum(n) FROM {source} WHERE {' AND '.join(where) or '1'} "
-        f"GROUP BY {grouped} ORDER BY 1"
+        f"SELECT {columns}, sum(n) FROM {source} WHERE {' AND '.join(where) or 'TRUE'} "
+        f"{grouped} ORDER BY 1"
     )
     fixed = {f: only.get(f, "") for f in FIELDS if f not in keep}
     found = []

@@ -34,7 +34,7 @@ def spend(db: Database, nonce: str, purpose: str) -> bool:
     """Mark the nonce spent for this purpose; False if it already was. Call inside `writing`."""
     today = datetime.date.today()
     cursor = db.execute(
-        "INSERT OR IGNORE INTO spent (digest, purpose, day) VALUES (?, ?, ?)",
+        "INSERT INTO spent (digest, purpose, day) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [digest(nonce), purpose, today.isoformat()],
     )
     before = (today - datetime.timedelta(days=SPENT_DAYS)).isoformat()

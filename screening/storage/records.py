@@ -14,7 +14,7 @@ from ..core.shares import (
     link_token,
     token_digest,
 )
-from .connection import now, sqlite3, writing
+from .connection import IntegrityError, now, writing
 
 
 @cache
@@ -105,7 +105,7 @@ def add_clinician(
     try:
         with writing(db):
             db["clinicians"].insert(row)
-    except sqlite3.IntegrityError:
+    except IntegrityError:
         raise RecordError(f"There is already an account for {email}.") from None
     return clinician_by_email(db, email)
 

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from ..core.plan import Chosen
 from ..core.shares import Share, SharedResult, new_code, new_secret, secret_digest, secret_matches
 from . import once
-from .connection import now, sqlite3, writing
+from .connection import IntegrityError, now, writing
 from .records import RecordError
 
 
@@ -53,7 +53,7 @@ def add_share(db: Database, share: SharedResult, nonce: str) -> tuple[Share, str
                 db["shares"].insert({**row, "code": code})
                 once.spend(db, nonce, once.SHARE)
             return _share({**row, "code": code}), secret
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             continue
     raise RecordError("Could not make a reference code; please try again.")
 

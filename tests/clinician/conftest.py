@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import backends
 import pytest
 from clinic import AMIRA, BEN, FLAGGED, add_clinician, add_link, make_app, shared_through
 
 
-@pytest.fixture
-def app(tmp_path):
-    """Overrides tests/conftest.py's app (and so its client and runner): fast hashing."""
-    return make_app(tmp_path)
+@pytest.fixture(params=backends.BACKENDS)
+def app(request, tmp_path):
+    """Overrides tests/conftest.py's app (and so its client and runner): fast hashing, on
+    each database (PostgreSQL where one is running)."""
+    with backends.database(request.param, tmp_path, "clinic") as target:
+        yield make_app(tmp_path, DATABASE=target)
 
 
 @pytest.fixture

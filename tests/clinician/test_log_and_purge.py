@@ -100,8 +100,8 @@ def test_purge_days_overrides_the_retention(app, runner, four_shares):
     assert len(shares(app)) == 3
 
 
-def test_purge_follows_the_retention_setting(tmp_path, amira):
-    app = make_app(tmp_path, RETENTION_DAYS=7)  # the same database as the `app` fixture
+def test_purge_follows_the_retention_setting(app, tmp_path, amira):
+    app = make_app(tmp_path, RETENTION_DAYS=7, DATABASE=app.config["DATABASE"])  # the same one
     link = add_link(app, amira.id)
     _, row = shared_through(app, f"/r/{link.token}")
     back_date(app, row, 8)

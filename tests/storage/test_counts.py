@@ -29,8 +29,7 @@ def test_counts_made_before_the_upgrade_are_kept_as_completed_checks(tmp_path):
     ]
 
 
-def test_a_check_is_started_and_completed_once_however_often_it_is_posted(tmp_path):
-    db = database(tmp_path)
+def test_a_check_is_started_and_completed_once_however_often_it_is_posted(db):
     for _ in range(3):
         counts.tally(db, "started", "nonce-1", link=4, language="es")
         counts.tally(
@@ -46,8 +45,7 @@ def test_a_check_is_started_and_completed_once_however_often_it_is_posted(tmp_pa
     ]
 
 
-def test_counts_of_some_links_and_from_a_day(tmp_path):
-    db = database(tmp_path)
+def test_counts_of_some_links_and_from_a_day(db):
     for link in (1, 2, None):
         counts.tally(db, "shared", mode="self", band="some_signs", link=link, language="en")
     assert {c.link for c in counts.each_count(db, links=(1,))} == {"1"}
@@ -56,8 +54,7 @@ def test_counts_of_some_links_and_from_a_day(tmp_path):
     assert list(counts.each_count(db, since=TODAY + datetime.timedelta(days=1))) == []
 
 
-def test_purge_drops_counts_older_than_the_period(tmp_path):
-    db = database(tmp_path)
+def test_purge_drops_counts_older_than_the_period(db):
     counts.tally(db, "started", "n1")
     old = (TODAY - datetime.timedelta(days=731)).isoformat()
     kept = (TODAY - datetime.timedelta(days=730)).isoformat()
@@ -70,9 +67,8 @@ def test_purge_drops_counts_older_than_the_period(tmp_path):
     assert sorted(c.day.isoformat() for c in counts.each_count(db)) == [kept, TODAY.isoformat()]
 
 
-def test_each_count_is_added_to_its_week_and_month_too(tmp_path):
+def test_each_count_is_added_to_its_week_and_month_too(db):
     """The weeks' and months' stored sums are the days' sums: a page reads either the same."""
-    db = database(tmp_path)
     for n in range(7):
         counts.tally(db, "completed", f"n{n}", mode="self", band="some_signs", language="en")
     counts.tally(db, "shared", mode="other", band="many_signs", link=2, language="es")
@@ -102,15 +98,13 @@ def test_the_upgrade_adds_up_the_weeks_and_months_of_counts_made_before(tmp_path
     assert [(c.day.isoformat(), c.n) for c in months] == [("2026-11-01", 7), ("2026-12-01", 5)]
 
 
-def test_purge_drops_the_weeks_and_months_that_began_before_the_period(tmp_path):
-    db = database(tmp_path)
+def test_purge_drops_the_weeks_and_months_that_began_before_the_period(db):
     cutoff = TODAY - datetime.timedelta(days=730)
     for period in ("week", "month"):
         for day in (stats.start_of(cutoff, period), cutoff - datetime.timedelta(days=40)):
             db["period_counts"].insert(
                 {"period": period, "event": "completed", "day": day.isoformat(), "band": ""}
-                | {"mode": "", "link": "", "language": "", "n": 1},
-                replace=True,
+                | {"mode": "", "link": "", "language": "", "n": 1}
             )
     counts.tally(db, "started", "n1")
     counts.purge(db, 730)
@@ -132,10 +126,10 @@ def add_past(db, day, n, **fields):
 
 
 @pytest.mark.parametrize("period", ["day", "week", "month"])
-def test_kept_sums_are_the_sums(tmp_path, period):
+def test_kept_sums_are_the_sums(db, period):
     """Over any span, by period or whole, the kept sums of closed periods and the open period
     read live add up to what the database holds."""
-    db, closed = database(tmp_path), counts.ClosedSums()
+    closed = counts.ClosedSums()
     for days, n, link in ((0, 3, 1), (1, 4, None), (9, 5, 1), (40, 6, 2), (400, 7, None)):
         add_past(db, past(days), n, link=link)
     for since, until in ((None, None), (past(45), None), (past(45), past(2)), (TODAY, TODAY)):
@@ -147,8 +141,8 @@ def test_kept_sums_are_the_sums(tmp_path, period):
                 ), (since, until, whole, keep)
 
 
-def test_closed_periods_are_read_once_and_the_open_one_each_time(tmp_path):
-    db, closed = database(tmp_path), counts.ClosedSums()
+def test_closed_periods_are_read_once_and_the_open_one_each_time(db):
+    closed = counts.ClosedSums()
     add_past(db, past(60), 8)
     add_past(db, TODAY, 5)
     first = counts.summed(db, ("band",), whole=True, closed=closed, period="month")
@@ -159,8 +153,8 @@ def test_closed_periods_are_read_once_and_the_open_one_each_time(tmp_path):
     assert [c.n for c in again] == [14]  # 8 kept (not the 100 written behind its back) + 6
 
 
-def test_a_purge_into_a_kept_span_is_seen(tmp_path):
-    db, closed = database(tmp_path), counts.ClosedSums(size=2)
+def test_a_purge_into_a_kept_span_is_seen(db):
+    closed = counts.ClosedSums(size=2)
     add_past(db, past(100), 8)
     add_past(db, past(20), 5)
     assert sum(c.n for c in counts.summed(db, ("band",), closed=closed)) == 13

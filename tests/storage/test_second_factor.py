@@ -7,16 +7,7 @@ import datetime
 import pytest
 from clinic import FAST_HASH
 
-from screening.storage import connection, records, twofactor
-
-
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "db.sqlite3"
-    connection.migrate(path)
-    database = connection.connect(path)
-    yield database
-    database.close()
+from screening.storage import records, twofactor
 
 
 @pytest.fixture

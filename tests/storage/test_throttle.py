@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from screening.storage import connection, throttle
 
 EMAIL = "a@example.org"
 
 
-@pytest.fixture
-def path(tmp_path):
-    path = tmp_path / "db.sqlite3"
-    connection.migrate(path)
-    return path
-
-
-def test_tries_sent_at_once_get_only_the_free_ones_checked(path):
+def test_tries_sent_at_once_get_only_the_free_ones_checked(target):
     """Sixty tries at once, each from its own connection (as from many workers): five may be
     checked, the rest wait."""
     count, start = 60, threading.Barrier(60)
     checked = []
 
     def one_try():
-        db = connection.connect(path)
+        db = connection.connect(target)
         start.wait()
         checked.append(throttle.attempt(db, EMAIL) is None)
         db.close()
@@ -38,8 +29,8 @@ def test_tries_sent_at_once_get_only_the_free_ones_checked(path):
     assert checked.count(True) == throttle.FREE_TRIES
 
 
-def test_the_wait_stops_doubling_at_15_minutes_however_many_tries(path, monkeypatch):
-    db = connection.connect(path)
+def test_the_wait_stops_doubling_at_15_minutes_however_many_tries(target, monkeypatch):
+    db = connection.connect(target)
     for _ in range(100):  # past any count where doubling would overflow a timedelta
         db.execute("UPDATE sign_in_failures SET wait_until = NULL")
         assert throttle.attempt(db, EMAIL) is None
@@ -48,8 +39,8 @@ def test_the_wait_stops_doubling_at_15_minutes_however_many_tries(path, monkeypa
     db.close()
 
 
-def test_a_right_password_is_forgiven_its_try_and_its_wait(path):
-    db = connection.connect(path)
+def test_a_right_password_is_forgiven_its_try_and_its_wait(target):
+    db = connection.connect(target)
     for _ in range(4):
         throttle.attempt(db, EMAIL)
     assert throttle.attempt(db, EMAIL) is None  # the fifth try: counted, and a wait begins

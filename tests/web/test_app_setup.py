@@ -73,6 +73,21 @@ def test_missing_secret_key_outside_development(tmp_path, no_env):
     assert not (no_env / "secret_key").exists()
 
 
+def test_several_servers_need_one_database_and_shared_rate_limits(tmp_path, no_env):
+    """Each machine would keep its own SQLite file and count its own tries: refused."""
+    config = {"TESTING": True, "SECRET_KEY": KEY, "SERVERS": 2}
+    with pytest.raises(SystemExit) as raised:
+        create_app({**config, "DATABASE": str(tmp_path / "db.sqlite3")})
+    assert "SCREENING_DATABASE" in str(raised.value.code) and "PostgreSQL" in str(raised.value.code)
+    shared = {**config, "DATABASE": "postgresql://screening@127.0.0.1:1/screening"}
+    with pytest.raises(SystemExit) as raised:
+        create_app(shared)  # limits in memory, the default
+    assert "SCREENING_RATELIMIT_STORAGE_URI" in str(raised.value.code)
+    app = create_app({**shared, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    assert app.config["SERVERS"] == 2  # starts: a database that is down is a warning, as ever
+    assert create_app({**config, "SERVERS": 1, "DATABASE": str(tmp_path / "one.sqlite3")})
+
+
 def test_development_secret_is_generated_once_and_reused(tmp_path, no_env):
     config = {"DEVELOPMENT": True, "DATABASE": str(tmp_path / "db.sqlite3")}
     first = create_app(config)
