@@ -192,19 +192,21 @@ def serve(app: str, workers: int, env: dict, folder: str, deadline: float, *extr
         server.wait()
 
 
-def prepare(folder: Path) -> tuple[dict, str]:
-    """Create the database, one clinician and one link; return the server's env and link token."""
+def prepare(folder: Path, database: str | None = None) -> tuple[dict, str]:
+    """Create the database (or bring a PostgreSQL one up to date), one clinician and one link;
+    return the server's env and link token."""
     from screening.storage import connection, records  # after the start, so that --help is quick
 
-    database = folder / "screening.sqlite3"
+    database = database or str(folder / "screening.sqlite3")
     connection.migrate(database)
     with closing(connection.connect(database)) as db:
         password = secrets.token_urlsafe(16)  # never used: nobody signs in during the load
-        clinician = records.add_clinician(db, "bench@example.org", "Dr Bench", password, HASH)
+        email = f"bench-{secrets.token_hex(4)}@example.org"  # a database used before has others
+        clinician = records.add_clinician(db, email, "Dr Bench", password, HASH)
         key = secrets.token_hex(32)
         link = records.add_link(db, clinician.id, "Load test", "Call the clinic on 555-0100", key)
     # Production settings (Secure cookies), except rate limits: sharing allows 10 an hour.
-    settings = {"SECRET_KEY": key, "DATABASE": str(database)}
+    settings = {"SECRET_KEY": key, "DATABASE": database}
     settings |= {"DEVELOPMENT": "false", "RATELIMIT_ENABLED": "false"}
     env = {**os.environ, **{f"SCREENING_{k}": v for k, v in settings.items()}}
     return env | {"PYTHONDONTWRITEBYTECODE": "1"}, link.token  # no bench/__pycache__
@@ -262,12 +264,19 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16, help="simultaneous clients (16)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--timeout", type=float, default=600, help="overall limit in s (600)")
+    parser.add_argument(
+        "--database",
+        help="a postgresql:// URL to run against (its tables are made if missing; default: a "
+        "new SQLite file)",
+    )
     args = parser.parse_args()
     deadline, n, hello = time.monotonic() + args.timeout, args.concurrency, None
     with tempfile.TemporaryDirectory(prefix="screening-bench-") as folder:
-        env, token = prepare(Path(folder))
+        env, token = prepare(Path(folder), args.database)
+        where = "PostgreSQL" if args.database else "SQLite"
         print(
-            f"gunicorn, {args.workers} sync workers, --preload, 127.0.0.1; {os.cpu_count()} CPUs, "
+            f"Database: {where}. gunicorn, {args.workers} sync workers, --preload, 127.0.0.1; "
+            f"{os.cpu_count()} CPUs, "
             f"load average {os.getloadavg()[0]:.1f} before the run (other work skews the figures)\n"
             "Rate limits are OFF (SCREENING_RATELIMIT_ENABLED=false): the load is not throttled.\n"
             f"{args.checks} checks, {n} at a time, 1 in {REFERRAL_EVERY} from the referral link "
