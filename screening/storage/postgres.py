@@ -106,6 +106,14 @@ def is_url(target: object) -> bool:
     return str(target).startswith(SCHEMES)
 
 
+def shown(target: object) -> str:
+    """A database to name in a message: a URL without its password."""
+    text = str(target)
+    if not is_url(text):
+        return text
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", text)
+
+
 @functools.cache
 def _placeholders(sql: str) -> str:
     """SQLite's `?` as psycopg's `%s` (a literal % doubled): the storage's SQL is written once."""

@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
         log.warning(
             "Database %s cannot be used (%s): the check works, but counts, clinician pages and "
             "sharing fail until it can.",
-            app.config["DATABASE"],
+            postgres.shown(app.config["DATABASE"]),  # never its password
             err,
         )
     app.teardown_appcontext(_close)

@@ -58,3 +58,14 @@ def test_servers_starting_at_once_migrate_once(tmp_path):
 def test_a_missing_row_is_an_error_on_both(db):
     with pytest.raises(NotFoundError):  # sqlite-utils' error, on either
         db["clinicians"].update(12345, {"name": "Nobody"})
+
+
+def test_a_database_named_in_a_message_keeps_its_password_out():
+    assert postgres.shown("postgresql://screening:s3cret@db.internal:5432/screening") == (
+        "postgresql://screening:***@db.internal:5432/screening"
+    )
+    assert (
+        postgres.shown("postgresql://screening@db/screening")
+        == "postgresql://screening@db/screening"
+    )
+    assert postgres.shown("instance/screening.sqlite3") == "instance/screening.sqlite3"

@@ -147,3 +147,10 @@ def test_check_still_works_when_the_database_cannot_be_created(tmp_path, no_env,
     assert any("cannot be used" in w and "the check works" in w for w in warnings)
     assert any("Could not count a completed check" in w for w in warnings)
     assert not database.exists()
+
+
+def test_a_database_that_is_down_is_logged_without_its_password(tmp_path, no_env, caplog):
+    url = "postgresql://screening:not-for-logs@127.0.0.1:1/screening"
+    create_app({"TESTING": True, "SECRET_KEY": KEY, "DATABASE": url})
+    assert "postgresql://screening:***@127.0.0.1:1/screening cannot be used" in caplog.text
+    assert "not-for-logs" not in caplog.text
