@@ -69,3 +69,34 @@ def test_a_database_named_in_a_message_keeps_its_password_out():
         == "postgresql://screening@db/screening"
     )
     assert postgres.shown("instance/screening.sqlite3") == "instance/screening.sqlite3"
+
+
+def test_both_schemas_have_the_same_tables_and_columns(tmp_path):
+    """PostgreSQL's schema is written apart from SQLite's migrations: a column added to one
+    and not the other fails here."""
+
+    def sqlite_columns(path) -> dict[str, set[str]]:
+        db = connection.connect(path)
+        try:
+            names = db.table_names()
+            return {t: {c.name for c in db[t].columns} for t in names if not t.startswith("_")}
+        finally:
+            db.close()
+
+    path = tmp_path / "schema.sqlite3"
+    connection.migrate(path)
+    with backends.database("postgresql", tmp_path) as url:
+        connection.migrate(url)
+        db = connection.connect(url)
+        try:
+            rows = db.query(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name NOT LIKE ?",
+                ["\\_%"],
+            )
+            found: dict[str, set[str]] = {}
+            for row in rows:
+                found.setdefault(row["table_name"], set()).add(row["column_name"])
+        finally:
+            db.close()
+    assert found == sqlite_columns(path)
