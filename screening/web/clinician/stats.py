@@ -138,6 +138,11 @@ def _totals(asked: dict) -> dict[str, dict[str, dict[str, int | None]]]:
     return by
 
 
+def _words() -> dict[str, str]:
+    """How a suppressed cell and a withheld total read, on the page and in the CSV."""
+    return {"fewer": _("fewer than 5"), "not_given": _("not given")}
+
+
 def _period_label(period: str):
     """How the page names a period: "30 Nov 2026" (a day, the first of a week), "November 2026"."""
     return functools.cache(  # each period named once, for both tables
@@ -155,7 +160,7 @@ def site_stats():
     events, by_band = _tables(asked)
     bank = content().bank
     labels = {b.id: band_label(bank, b.id, "self") for b in bank.bands}
-    text = {"fewer": _("fewer than 5"), "not_given": _("not given")}
+    text = _words()
     label = _period_label(asked["period"])
     totals = _totals(asked)
     audit(current_user.id, "site_stats")
@@ -176,7 +181,7 @@ def site_stats():
         fewer=text["fewer"],
         per_mode=totals["mode"] if "mode" not in asked else {},
         mode_events=MODE_EVENTS,
-        mode_names={"self": _("The person"), "other": _("Someone else")},
+        mode_names={c.value: c.label for c in form.mode.choices if c.value},
         per_language=totals["language"],
         language_names={code: language_name(code) for code in bank.all_languages},
     )  # fmt: skip
@@ -189,7 +194,7 @@ def site_stats_csv():
     _admin_only()
     asked = _filtered(_link_names())[1]
     by_band = _tables(asked)[1]
-    rows = stats.text_rows(by_band, _("fewer than 5"), _("not given"))
+    rows = stats.text_rows(by_band, **_words())
     audit(current_user.id, "site_stats_csv")
     return Response(
         "".join(csv_lines(rows)),
