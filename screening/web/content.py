@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from ..core.bank import Bank, Text
 from ..core.loading import load_bank
@@ -44,6 +46,8 @@ class Content:
     forms: dict[tuple[str, str], type[QuestionForm]]  # by (mode, question id)
     # by (mode, language), made at start-up
     wordings: dict[tuple[str, str], Wording] = field(default_factory=dict)
+    # parts of pages the same on every request, rendered once (`once` in templates)
+    fragments: dict[tuple, Markup] = field(default_factory=dict)
 
     def wording(self, mode: str, language: str) -> Wording:
         """The wording for a respondent's mode (their own use, or someone else's) in a
@@ -68,6 +72,28 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["reference"] = format_code  # "K7F3QD" -> "K7F-3QD", one way everywhere
     app.context_processor(lambda: {"content": content()})
+    app.jinja_env.globals["once"] = once
+
+
+FRAGMENTS = 256  # at most this many kept: a few parts x languages x modes x path prefixes
+
+
+@pass_context
+def once(context, name: str, caller) -> Markup:
+    """A part of a page that depends only on the bank, the region, the page's language and mode
+    and where the site is mounted (its footer, its exit button), rendered on its first request
+    and kept: `{% call once("footer") %}...{% endcall %}`. Nothing from a person's answers, the
+    request or the session may be inside."""
+    wording = context.get("t")
+    mode = getattr(wording, "mode", None)  # pages outside a check word for the person's own use
+    key = (name, context.get("language"), mode, request.script_root)
+    fragments = content().fragments
+    kept = fragments.get(key)
+    if kept is None:
+        kept = Markup(caller())
+        if len(fragments) < FRAGMENTS:
+            fragments[key] = kept
+    return kept
 
 
 def content() -> Content:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectMultipleField
+from wtforms.meta import DefaultMeta
 from wtforms.validators import InputRequired, ValidationError
 
 from ..core.bank import Bank, Question
@@ -21,7 +23,21 @@ REQUIRED = "required"
 EXCLUSIVE = "exclusive"
 
 
-class QuestionForm(FlaskForm):
+class Form(FlaskForm):
+    """Every form of the app. WTForms' own messages ("Not a valid date value.") are in the page's
+    language, from a catalog read once per language: Flask-WTF would read it again on every
+    request that makes a form."""
+
+    class Meta:
+        @property
+        def locales(self) -> list[str]:
+            return [str(get_locale())]
+
+        def get_translations(self, form: Form):
+            return DefaultMeta.get_translations(self, form)  # kept by locale (cache_translations)
+
+
+class QuestionForm(Form):
     """One question's form: a field named `answer` whose HTML name is the question id."""
 
     answer: Field

@@ -7,12 +7,13 @@ written in is offered; choosing one keeps the answers and stays on the same page
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -34,12 +35,29 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(PROJECT_DIR / "translations"),
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as `make translations` extracts them
+    # Flask-Babel's template callables find the catalog through the app context for every word,
+    # and a page has twenty or more: the page's catalog is found once per request instead.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalog().ugettext(s),
+        ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.register_blueprint(bp)
     app.context_processor(_switch)
     # The bank's words in the page's language, for pages with no check in progress (the
     # person's own use); pages of a check give their own mode's `t` (check.render).
     app.jinja_env.globals.update(t=_page_words, paragraphs=_page_paragraphs)
     app.jinja_env.filters["count"] = count
+
+
+def _catalog():
+    """This request's catalog of the interface's words (Flask-Babel's, for the page's language)."""
+    catalog = g.get("page_catalog")
+    if catalog is None:
+        catalog = g.page_catalog = get_translations()
+    return catalog
 
 
 def count(number: int) -> str:
@@ -82,6 +100,7 @@ def language() -> str:
     return g.page_language
 
 
+@functools.lru_cache(maxsize=64)
 def _display_name(code: str, in_language: str) -> str:
     """A language's name, written in a language, with a capital: "Spanish", "Español"."""
     try:

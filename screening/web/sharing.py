@@ -12,7 +12,6 @@ from dataclasses import replace
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import Length
 
@@ -25,14 +24,14 @@ from ..storage import shares as share_records
 from ..storage.records import Clinician, Link
 from . import drafts, store
 from .content import content
-from .forms import plain_text
+from .forms import Form, plain_text
 from .i18n import language
 from .limits import SHARE, WITHDRAW, limiter
 
 bp = Blueprint("sharing", __name__)
 
 
-class ShareForm(FlaskForm):
+class ShareForm(Form):
     name = StringField(
         _l("Your name or initials (optional)"),
         filters=[plain_text],
@@ -41,7 +40,7 @@ class ShareForm(FlaskForm):
     include_plan = BooleanField(_l("Include my plan"))  # off unless the person ticks it
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reference = StringField(_l("Reference code"), validators=[Length(max=20)])
     secret = StringField(_l("Withdrawal code"), validators=[Length(max=40)])
     this_browser = HiddenField()  # set by the button on the page shown right after sharing

@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
 from ...core.passwords import PASSWORD_MIN, password_weakness
 from ...storage import records, throttle
 from .. import store
+from ..forms import Form
 from ..i18n import SESSION_KEY
 from ..limits import LOGIN, limiter
 from . import N_, Account, audit, bp
@@ -28,13 +28,13 @@ PENDING_SECONDS = 5 * 60  # from the right password to the right code
 WRONG = _l("Email or password is wrong.")
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[Length(max=200)])
     new = PasswordField(_l("New password"), validators=[Length(max=200)])
     again = PasswordField(_l("New password again"), validators=[Length(max=200)])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email address"), validators=[InputRequired(WRONG), Length(max=200)])
     password = PasswordField(_l("Password"), validators=[InputRequired(WRONG), Length(max=200)])
 

@@ -6,18 +6,17 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ...storage import records
 from .. import store
-from ..forms import plain_text
+from ..forms import Form, plain_text
 from ..limits import LINK, limiter
 from . import audit, bp
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     label = StringField(
         _l("Label (only you see it)"),
         filters=[plain_text],

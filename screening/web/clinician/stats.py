@@ -11,7 +11,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -22,6 +21,7 @@ from ...core.report import band_label
 from ...storage import counts, records
 from .. import store
 from ..content import content
+from ..forms import Form
 from ..i18n import language_name
 from . import audit, charts, signed_in
 
@@ -41,7 +41,7 @@ EVENT_LABELS = {
 MODE_EVENTS = stats.EVENTS[1:]  # a check started has no mode yet: it is chosen after
 
 
-class StatsFilter(FlaskForm):
+class StatsFilter(Form):
     """The page's filters, sent in the address (GET): dates, period, mode and link."""
 
     class Meta:

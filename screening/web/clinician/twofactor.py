@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import StringField
 from wtforms.validators import Length
@@ -29,6 +28,7 @@ from ...core.sealing import InvalidToken, fernet
 from ...storage import records, twofactor
 from .. import store
 from ..content import content
+from ..forms import Form
 from ..limits import LOGIN, limiter
 from . import N_, audit, bp
 from .auth import counted_try, pending, start_session
@@ -47,7 +47,7 @@ UNREADABLE = N_(
 )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(_l("Security code"), validators=[Length(max=40)])
 
 
