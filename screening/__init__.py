@@ -22,7 +22,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from . import settings
     from .cli import admin
-    from .web import check, clinician, content, drafts, errors, i18n, plan, security, sharing, store
+    from .web import (
+        check,
+        clinician,
+        content,
+        drafts,
+        errors,
+        i18n,
+        pages,  # noqa: F401  (its views join the check's blueprint on import)
+        plan,
+        security,
+        sharing,
+        store,
+    )
     from .web.forms import csrf
     from .web.limits import limiter
 
@@ -35,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     drafts.init_app(app)
     store.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(check.bp)  # with the plan's pages (web/plan.py), after the result
+    app.register_blueprint(check.bp)  # with plan.py's pages after the result, and pages.py's
     app.jinja_env.globals["offers_plan"] = plan.offers_plan
     app.register_blueprint(sharing.bp)
     clinician.init_app(app)

@@ -2,94 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     model_validator,
 )
 
 from .conditions import Condition
+from .text import LANGUAGE, MODES, Id, Model, Text
 
 QUESTION_TYPES = ("single", "multiple")
-MODES = ("self", "other")
 FLAG_LEVELS = ("urgent", "advice", "info")
 HELP_TAGS = ("crisis", "emergency", "medical", "naloxone", "drugs", "poison", "treatment", "family")
-
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-def _by_language(raw: Any) -> dict[str, str]:
-    if isinstance(raw, str):
-        return {"": raw}
-    if isinstance(raw, Mapping) and raw:
-        for key in raw:
-            if not isinstance(key, str) or not _LANGUAGE.match(key):
-                raise ValueError(f"{key!r} is not a mode ({', '.join(MODES)}) or a language code")
-        return dict(raw)
-    raise ValueError("must be text, or a mapping of modes or of language codes to text")
-
-
-class Text(Model):
-    """Words shown to a person: one string, or wording per mode and/or per language.
-
-    YAML forms: `text`, `{en: text, es: text}`, `{self: text, other: text}`, or
-    `{self: {en: text}, other: {en: text}}`. Mode `*` and language `""` mean "any".
-    """
-
-    by_mode: dict[str, dict[str, Annotated[str, StringConstraints(strip_whitespace=True)]]]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_yaml(cls, raw: Any) -> Any:
-        if isinstance(raw, Mapping) and set(raw) == {"by_mode"}:
-            return raw
-        if isinstance(raw, Mapping) and raw and set(raw) <= set(MODES):
-            return {"by_mode": {mode: _by_language(value) for mode, value in raw.items()}}
-        return {"by_mode": {"*": _by_language(raw)}}
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Text:
-        for wording in self.by_mode.values():
-            if not all(wording.values()):
-                raise ValueError("text is empty")
-        return self
-
-    def has_mode(self, mode: str) -> bool:
-        return "*" in self.by_mode or mode in self.by_mode
-
-    def wording_for(self, mode: str) -> dict[str, str]:
-        """A mode's wording by language: its own, else the one for every mode ("*")."""
-        return self.by_mode.get(mode) or self.by_mode.get("*") or {}
-
-    def missing_languages(self, mode: str, languages: tuple[str, ...]) -> list[str]:
-        """The languages of a bank's that this text has no wording in, for a mode ("*": the
-        wording for every mode). A plain string is in a one-language bank's language only."""
-        wording = self.wording_for(mode)
-        if len(languages) == 1 and "" in wording:
-            return []
-        return [language for language in languages if language not in wording]
-
-    def is_plain(self, mode: str) -> bool:
-        """Whether a mode's wording is one string, in no language named."""
-        return set(self.wording_for(mode)) == {""}
-
-    def get(self, mode: str = "self", language: str = "") -> str:
-        """Return the wording for a mode and language, falling back to any language."""
-        wording = self.by_mode.get(mode) or self.by_mode["*"]
-        return wording.get(language) or wording.get("") or next(iter(wording.values()))
-
 
 DONT_KNOW = "dont_know"  # the option id of the "I don't know" the engine adds for proxy mode
 RESERVED_IDS = ("total", "band", "score_band", "criteria", "domains")  # FHIR export items
@@ -117,8 +45,27 @@ class Question(Model):
     cap: int | None = Field(default=None, ge=1)  # the most points a 'multiple' question gives
     source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
+    @cached_property
+    def options_by_id(self) -> dict[str, Option]:
+        return {o.id: o for o in self.options}
+
+    @cached_property
+    def _offered(self) -> dict[str, tuple[Option, ...]]:
+        return {
+            mode: tuple(o for o in self.options if o.modes is None or mode in o.modes)
+            for mode in MODES
+        }
+
+    @cached_property
+    def _offered_ids(self) -> dict[str, frozenset[str]]:
+        return {mode: frozenset(o.id for o in offered) for mode, offered in self._offered.items()}
+
     def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
+        return self.options_by_id.get(option_id)
+
+    def offered_ids(self, mode: str) -> frozenset[str]:
+        """The ids of the options offered in `mode`."""
+        return self._offered_ids[mode]
 
     def points(self, chosen: frozenset[str]) -> int:
         """The points the chosen options give: their sum, up to the cap."""
@@ -127,7 +74,7 @@ class Question(Model):
 
     def options_for(self, mode: str) -> tuple[Option, ...]:
         """The options a person answering in `mode` is offered."""
-        return tuple(o for o in self.options if o.modes is None or mode in o.modes)
+        return self._offered[mode]
 
     @property
     def score_range(self) -> tuple[int, int]:
@@ -263,7 +210,7 @@ class Bank(Model):
     clinical_note: Text | None = None  # on the clinician's result: where the thresholds come from
     language: str = "en"  # the default: pages are in it when the person's is not offered
     # Every language each text is written in (a language code each); empty: `language` only.
-    languages: tuple[Annotated[str, StringConstraints(pattern=_LANGUAGE.pattern)], ...] = ()
+    languages: tuple[Annotated[str, StringConstraints(pattern=LANGUAGE.pattern)], ...] = ()
     modes: tuple[Literal[MODES], ...] = ("self",)  # type: ignore[valid-type]
     # The question whose option ids are the modes: who the answers are about.
     mode_question: Id | None = None
@@ -346,15 +293,3 @@ class Bank(Model):
         return [
             h.text for h in self.hints if question_id in h.questions and h.when.evaluate(answers)
         ]
-
-
-def texts_in(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, Text]]:
-    """Yield every Text inside a model, with where it is (e.g. ("flags", 2, "body"))."""
-    if isinstance(value, Text):
-        yield loc, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from texts_in(getattr(value, name), (*loc, name))
-    elif isinstance(value, tuple):
-        for i, item in enumerate(value):
-            yield from texts_in(item, (*loc, i))

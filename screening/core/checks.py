@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .bank import DONT_KNOW, RESERVED_IDS, Bank, texts_in
+from .bank import DONT_KNOW, RESERVED_IDS, Bank
 from .conditions import Scored, leaves
 from .site import PLACEHOLDER, Region, all_regions
 from .source import Problem
+from .text import texts_in
 
 
 def check(bank: Bank) -> Iterator[Problem]:

@@ -31,11 +31,12 @@ def answer_problem(question: Question, chosen: Iterable[str], mode: str) -> str 
         return EMPTY
     if len(set(values)) != len(values) or (question.type == "single" and len(values) > 1):
         return TOO_MANY
-    if any(question.option(v) is None for v in values):
+    options = question.options_by_id
+    if any(v not in options for v in values):
         return UNKNOWN
-    if not set(values) <= {o.id for o in question.options_for(mode)}:
+    if not question.offered_ids(mode).issuperset(values):
         return NOT_OFFERED
-    if len(values) > 1 and any(question.option(v).exclusive for v in values):
+    if len(values) > 1 and any(options[v].exclusive for v in values):
         return NOT_ALONE
     return None
 
@@ -65,7 +66,7 @@ def parse_answers(bank: Bank, raw: Mapping[str, Iterable[str] | str]) -> dict[st
             missing = next(v for v in values if question.option(v) is None)
             raise AnswerError(f"question {question_id!r} has no option {missing!r}")
         if problem == NOT_OFFERED:
-            extra = next(v for v in values if v not in {o.id for o in question.options_for(mode)})
+            extra = next(v for v in values if v not in question.offered_ids(mode))
             raise AnswerError(f"question {question_id!r}: {extra!r} is not offered to {mode!r}")
         if problem == EMPTY and question.type == "single":
             problem = TOO_MANY  # a single question needs exactly one

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from textstat.textstat import textstatistics
 
-from .bank import Bank, texts_in
+from .bank import Bank
 from .site import Region
+from .text import texts_in
 
 MEDIAN_GRADE = 6  # the middle text should be readable at US school grade 6 or below
 MOST_GRADE = 9  # and no single text above grade 9

@@ -7,9 +7,10 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .bank import FLAG_LEVELS, Bank, Question, Text
+from .bank import FLAG_LEVELS, Bank, Question
 from .scoring import Result
 from .shares import Share
+from .text import Text
 
 # Who answered, as a clinician's record says it.
 MODE_LABELS = {

@@ -9,8 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from .bank import HELP_TAGS, Flag, Id, Line, Model, Text
+from .bank import HELP_TAGS, Flag, Line
 from .source import Problem, load_model
+from .text import Id, Model, Text
 
 REGIONS_DIR = Path(__file__).parent.parent / "regions"
 # `{name}` in the bank's wording: a term the region fills in ("{emergency}" -> "911" or "999").

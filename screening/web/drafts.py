@@ -81,8 +81,7 @@ class Draft:
         """The kept answer to this question, as far as its options are offered in this mode."""
         if self.kept is None or self.kept[0] != question_id:
             return frozenset()
-        offered = {o.id for o in content().bank.by_id[question_id].options_for(self.mode)}
-        return self.kept[1] & offered
+        return self.kept[1] & content().bank.by_id[question_id].offered_ids(self.mode)
 
 
 def begin(link: int | None = None) -> Draft:
@@ -161,7 +160,7 @@ def _kept(bank: Bank, value: object) -> tuple[str, frozenset[str]] | None:
     question, answer = value["question"], value["answer"]
     if question not in bank.by_id or not isinstance(answer, list):
         raise ValueError("a kept answer to no question")
-    if not answer or not set(answer) <= {o.id for o in bank.by_id[question].options}:
+    if not answer or not set(answer) <= bank.by_id[question].options_by_id.keys():
         raise ValueError("a kept answer the question does not offer")
     return question, frozenset(answer)
 

@@ -14,10 +14,12 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
 from flask_babel import Babel, get_translations
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 from werkzeug.routing import RequestRedirect
 
-from ..core.bank import Text
+from ..core.text import Text
 from ..settings import PROJECT_DIR
 from .content import Wording, content
 from .errors import holds_form, same_page
@@ -95,9 +97,18 @@ def language() -> str:
     if "page_language" not in g:
         offered = languages()
         chosen = session.get(SESSION_KEY)
-        best = request.accept_languages.best_match(offered) or offered[0]
-        g.page_language = chosen if chosen in offered else best
+        if chosen in offered:
+            g.page_language = chosen
+        else:
+            g.page_language = _best_match(request.headers.get("Accept-Language", ""), offered)
     return g.page_language
+
+
+@functools.lru_cache(maxsize=256)
+def _best_match(accept_language: str, offered: tuple[str, ...]) -> str:
+    """The offered language a browser's Accept-Language likes best, else the bank's own (a
+    browser sends the same header on every request: it is read once)."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(offered) or offered[0]
 
 
 @functools.lru_cache(maxsize=64)

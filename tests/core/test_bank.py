@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from screening.core.bank import Text
 from screening.core.loading import load_bank
 from screening.core.source import SourceError
+from screening.core.text import Text
 
 # A small valid bank, one key per line so that each problem has a line of its own.
 # Totals run from 0 to 4: 'first' scores 0..1, 'second' (multiple) 0..3.

@@ -128,7 +128,7 @@ def _vocabularies(app) -> tuple[set[str], set[str]]:
     the names Spanish pages keep as they are)."""
     from babel.messages.pofile import read_po
 
-    from screening.core.bank import texts_in
+    from screening.core.text import texts_in
 
     content = app.extensions["screening"]
     english, spanish = set(), set()

@@ -1,4 +1,5 @@
-"""The bank as a FHIR R4 Questionnaire, and a share as a QuestionnaireResponse (pure).
+"""The bank as a FHIR R4 Questionnaire, and the codings a response shares with it (pure); a share
+as a QuestionnaireResponse is in fhir_response.py.
 
 Codes: each question's options are a code system `urn:screening:<bank>:<question>` whose codes
 are the option ids; bands are `urn:screening:<bank>:band`. The Questionnaire is in the bank's
@@ -10,18 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..bank import Bank, Option, PlanItem, Question, Text
+from ..bank import Bank, Option, PlanItem, Question
 from ..conditions import All, AnyOf, Leaf
 from ..report import (
     MODE_LABELS,
-    answered,
     band_label,
     option_label,
-    question_text,
-    timestamp,
     words,
 )
-from ..shares import Share
+from ..text import Text
 
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 ENABLE_WHEN_EXPRESSION = (
@@ -39,12 +37,12 @@ PLAN_PARTS = (("options", "Options chosen"), ("reasons", "Reasons chosen"))
 Json = dict[str, Any]
 
 
-def _system(bank: Bank, question_id: str) -> str:
+def system(bank: Bank, question_id: str) -> str:
     """The code system of one question's options."""
     return f"urn:screening:{bank.id}:{question_id}"
 
 
-def _coding(
+def answer_coding(
     bank: Bank,
     question: Question | None,
     question_id: str,
@@ -54,7 +52,7 @@ def _coding(
 ) -> Json:
     """A Coding for an option; an option the bank no longer has is shown by its id."""
     display = option_label(bank, question, option_id, mode, language)
-    return {"system": _system(bank, question_id), "code": option_id, "display": display}
+    return {"system": system(bank, question_id), "code": option_id, "display": display}
 
 
 def _translations(bank: Bank, text: Text | None, mode: str) -> Json:
@@ -108,7 +106,7 @@ def _enable_when(bank: Bank, condition: Leaf | All | AnyOf) -> Json | None:
     rules = []
     for leaf in leaves:
         for value in _values(bank, leaf):
-            coding = {"system": _system(bank, leaf.question), "code": value}
+            coding = {"system": system(bank, leaf.question), "code": value}
             rules.append({"question": leaf.question, "operator": "=", "answerCoding": coding})
     if len(rules) == 1:
         return {"enableWhen": rules}
@@ -168,7 +166,7 @@ def _item(bank: Bank, question: Question) -> Json:
 
 def _option_coding(bank: Bank, question: Question, option: Option) -> Json:
     mode = _option_mode(option)
-    coding = _coding(bank, question, question.id, option.id, mode)
+    coding = answer_coding(bank, question, question.id, option.id, mode)
     if translated := _translations(bank, option.label, mode):
         coding["_display"] = translated
     return coding
@@ -192,18 +190,18 @@ def _scoring_items(bank: Bank) -> list[Json]:
     ]
 
 
-def _plan_coding(
+def plan_coding(
     bank: Bank, part: str, item: PlanItem | str, mode: str, language: str | None = None
 ) -> Json:
     """A Coding for a plan option or reason; an id the bank no longer has is shown by its id."""
     code = item if isinstance(item, str) else item.id
     display = item if isinstance(item, str) else words(bank, item.label, mode, language)
-    return {"system": _system(bank, f"plan.{part}"), "code": code, "display": display}
+    return {"system": system(bank, f"plan.{part}"), "code": code, "display": display}
 
 
 def _plan_option_coding(bank: Bank, part: str, item: PlanItem) -> Json:
     mode = _option_mode(item)
-    coding = _plan_coding(bank, part, item, mode)
+    coding = plan_coding(bank, part, item, mode)
     if translated := _translations(bank, item.label, mode):
         coding["_display"] = translated
     return coding
@@ -237,7 +235,7 @@ def _plan_items(bank: Bank) -> list[Json]:
 
 def questionnaire(bank: Bank) -> Json:
     """The bank as a FHIR R4 Questionnaire, with read-only scoring items at the end."""
-    bands = [{"valueCoding": _band_coding(bank, band.id, "self")} for band in bank.bands]
+    bands = [{"valueCoding": band_coding(bank, band.id, "self")} for band in bank.bands]
     return {
         "resourceType": "Questionnaire",
         "language": bank.language,
@@ -262,8 +260,7 @@ def questionnaire(bank: Bank) -> Json:
                 "type": "choice",
                 "readOnly": True,
                 "answerOption": [
-                    {"valueCoding": _band_coding(bank, band.id, "self")}
-                    for band in bank.score_bands
+                    {"valueCoding": band_coding(bank, band.id, "self")} for band in bank.score_bands
                 ],
             },
             *_scoring_items(bank),
@@ -272,96 +269,7 @@ def questionnaire(bank: Bank) -> Json:
     }
 
 
-def _band_coding(bank: Bank, band_id: str, mode: str) -> Json:
+def band_coding(bank: Bank, band_id: str, mode: str) -> Json:
     """A Coding for a band; a band the bank no longer has is shown by its id."""
     display = band_label(bank, band_id, mode, clinical=False)  # as the person saw it
-    return {"system": _system(bank, "band"), "code": band_id, "display": display}
-
-
-def questionnaire_response(bank: Bank, share: Share) -> Json:
-    """A share as a completed FHIR R4 QuestionnaireResponse, worded in the share's mode."""
-    items = [
-        {
-            "linkId": question_id,
-            "text": question_text(bank, share, question_id, question, share.language),
-            "answer": [
-                {"valueCoding": _coding(bank, question, question_id, i, share.mode, share.language)}
-                for i in ids
-            ],
-        }
-        for question_id, question, ids in answered(bank, share)
-    ]
-    return {
-        "resourceType": "QuestionnaireResponse",
-        "id": share.code,
-        "language": share.language,  # the questions and answers as the person read them
-        "identifier": {"system": "urn:screening:reference", "value": share.reference},
-        "questionnaire": f"urn:screening:{bank.id}|{share.bank_version}",
-        "status": "completed",
-        "authored": timestamp(share.created),
-        **({"source": dict(SOURCES[share.mode])} if share.mode in SOURCES else {}),
-        "item": [
-            *items,
-            {"linkId": "total", "text": "Total score", "answer": [{"valueInteger": share.total}]},
-            {
-                "linkId": "band",
-                "text": "Band",
-                "answer": [{"valueCoding": _band_coding(bank, share.band, share.mode)}],
-            },
-            {
-                "linkId": "score_band",
-                "text": "Band of the total",
-                "answer": [
-                    {"valueCoding": _band_coding(bank, share.score_band or share.band, share.mode)}
-                ],
-            },
-            *_share_scoring(bank, share),
-            *_share_plan(bank, share),
-        ],
-    }
-
-
-def _share_scoring(bank: Bank, share: Share) -> list[Json]:
-    """The criteria count and domain scores of a share, where it has them."""
-    items: list[Json] = []
-    if share.criteria is not None:
-        items.append(
-            {
-                "linkId": "criteria",
-                "text": CRITERIA_TEXT,
-                "answer": [{"valueInteger": share.criteria}],
-            }
-        )
-    titles = {d.id: words(bank, d.title, share.mode) for d in bank.domains}
-    domains = [
-        {"linkId": f"domains.{d}", "text": titles.get(d, d), "answer": [{"valueInteger": points}]}
-        for d, points in share.domains.items()
-    ]
-    if domains:
-        items.append({"linkId": "domains", "text": "Domain scores", "item": domains})
-    return items
-
-
-def _share_plan(bank: Bank, share: Share) -> list[Json]:
-    """The plan group, when the person chose to include a plan with something in it."""
-    chosen = share.plan
-    if chosen is None:
-        return []
-    parts: list[Json] = []
-    if chosen.readiness is not None:
-        parts.append(
-            {
-                "linkId": "plan.readiness",
-                "text": READINESS_TEXT,
-                "answer": [{"valueInteger": chosen.readiness}],
-            }
-        )
-    for part, text in PLAN_PARTS:
-        known = {item.id: item for item in getattr(bank.plan, part, ())} if bank.plan else {}
-        answers = [
-            {"valueCoding": _plan_coding(bank, part, known.get(i, i), share.mode, share.language)}
-            for i in getattr(chosen, part)
-        ]
-        if answers:
-            parts.append({"linkId": f"plan.{part}", "text": text, "answer": answers})
-    return [{"linkId": "plan", "text": PLAN_TEXT, "item": parts}] if parts else []
+    return {"system": system(bank, "band"), "code": band_id, "display": display}
