@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .bank import Bank, Question
 from .conditions import Answers, leaves
@@ -27,6 +28,10 @@ SLIPS = (EMPTY, NOT_ALONE)
 def answer_problem(question: Question, chosen: Iterable[str], mode: str) -> str | None:
     """Say what is wrong with choosing these options for a question in a mode; None if nothing."""
     values = list(chosen)
+    if len(values) == 1:  # most answers: one option, which is fine if it is offered
+        if values[0] in question.offered_ids(mode):
+            return None
+        return NOT_OFFERED if values[0] in question.options_by_id else UNKNOWN
     if not values:
         return EMPTY
     if len(set(values)) != len(values) or (question.type == "single" and len(values) > 1):
@@ -82,8 +87,7 @@ def record(
     return Route.recording(bank, answers, question_id, chosen).answers
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):  # a tuple: a route makes one per question on every request
     question: Question
     relevant: bool | None  # None: depends on a question not answered yet
     answer: frozenset[str] | None

@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.extensions["screening"].bank.language)
     babel.init_app(
         app,
-        locale_selector=language,
+        locale_selector=lambda: _locale(language()),
         default_translation_directories=str(PROJECT_DIR / "translations"),
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # as `make translations` extracts them
@@ -109,6 +109,13 @@ def _best_match(accept_language: str, offered: tuple[str, ...]) -> str:
     """The offered language a browser's Accept-Language likes best, else the bank's own (a
     browser sends the same header on every request: it is read once)."""
     return parse_accept_header(accept_language, LanguageAccept).best_match(offered) or offered[0]
+
+
+@functools.lru_cache(maxsize=64)
+def _locale(code: str) -> Locale:
+    """A language's Babel locale, made once (Flask-Babel would parse the code, and look for its
+    data on disk, on every request)."""
+    return Locale.parse(code.replace("-", "_"))
 
 
 @functools.lru_cache(maxsize=64)
