@@ -28,6 +28,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
+def cookie_for(app, answers: dict) -> str:
+    """The answers cookie the app would write for a check with these answers."""
+    with app.test_request_context():
+        bank = app.extensions["screening"].bank
+        return drafts.encode(drafts.begin().answering(parse_answers(bank, answers)))
+
+
 def main() -> None:
     import logging
 
@@ -53,8 +60,7 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for name, persona in PERSONAS.items():
-            with app.test_request_context():
-                value = drafts.encode(parse_answers(bank, persona.answers), {})
+            value = cookie_for(app, persona.answers)
             context = browser.new_context(viewport={"width": 360, "height": 740})
             context.add_cookies([{"name": drafts.COOKIE, "value": value, "url": url}])
             page = context.new_page()
