@@ -28,10 +28,6 @@ SLIPS = (EMPTY, NOT_ALONE)
 def answer_problem(question: Question, chosen: Iterable[str], mode: str) -> str | None:
     """Say what is wrong with choosing these options for a question in a mode; None if nothing."""
     values = list(chosen)
-    if len(values) == 1:  # most answers: one option, which is fine if it is offered
-        if values[0] in question.offered_ids(mode):
-            return None
-        return NOT_OFFERED if values[0] in question.options_by_id else UNKNOWN
     if not values:
         return EMPTY
     if len(set(values)) != len(values) or (question.type == "single" and len(values) > 1):

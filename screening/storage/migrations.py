@@ -1,6 +1,6 @@
-"""The SQLite database's migrations, in order: each step runs once (sqlite-migrate's table of
-applied steps), at start-up and by `flask migrate`. PostgreSQL's schema (postgres_schema.py) is
-the result of all of them, checked by tests/storage/test_backends.py."""
+"""The SQLite database's migrations, in order: each step runs once (sqlite-utils' Migrations keeps
+the table of applied steps), when the app starts (connection.migrate). PostgreSQL's schema
+(postgres_schema.py) is the result of all of them, checked by tests/storage/test_backends.py."""
 
 from __future__ import annotations
 

@@ -16,8 +16,6 @@ from ..core.source import SourceError
 from ..core.text import Text
 from .forms import QuestionForm, build_forms
 
-FILLED = 4096  # texts kept filled in, per mode and language: more than a bank and region hold
-
 
 @dataclass(frozen=True)
 class Wording:
@@ -30,19 +28,11 @@ class Wording:
     region: Region
     mode: str
     language: str
-    # words as written -> with the region's terms in: the bank's and region's words are fixed
-    filled: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, text: Text | None) -> str:
         if text is None:
             return ""
-        words = text.get(self.mode, self.language)
-        done = self.filled.get(words)
-        if done is None:
-            done = self.region.fill(words, self.mode, self.language)
-            if len(self.filled) < FILLED:
-                self.filled[words] = done
-        return done
+        return self.region.fill(text.get(self.mode, self.language), self.mode, self.language)
 
     def paragraphs(self, text: Text | None) -> list[str]:
         """Split wording into paragraphs at blank lines, joining the lines within each."""

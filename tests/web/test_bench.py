@@ -8,6 +8,8 @@ import sys
 from helpers import ROOT
 from personas import PERSONAS
 
+from screening.core.flow import parse_answers
+
 sys.path.insert(0, str(ROOT / "bench"))
 
 import inprocess
@@ -15,16 +17,14 @@ import result_height
 
 
 def test_result_height_s_cookie_opens_each_persona_s_result(app):
+    bank = app.extensions["screening"].bank
     for name, persona in PERSONAS.items():
         client = app.test_client()
         client.set_cookie("answers", result_height.cookie_for(app, persona.answers))
         page = client.get("/result")
         assert page.status_code == 200, name
-        title = app.extensions["screening"].bank.band(persona.band).title
-        mode = app.extensions["screening"].bank.mode_of(
-            {q: frozenset([a] if isinstance(a, str) else a) for q, a in persona.answers.items()}
-        )
-        assert title.get(mode) in page.text, name
+        mode = bank.mode_of(parse_answers(bank, persona.answers))
+        assert bank.band(persona.band).title.get(mode) in page.text, name
 
 
 def test_inprocess_reaches_a_late_question_and_its_empty_page(tmp_path):
